@@ -1,0 +1,5 @@
+"""``python -m policykb``: the same as the ``policykb`` command."""
+
+from policykb.cli import main
+
+main()

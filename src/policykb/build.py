@@ -1,0 +1,179 @@
+"""Plain data from schema-valid YAML files -> model objects. No I/O, no checks beyond the schema's.
+
+Each function takes the mapping of one file (already checked against its JSON Schema) and
+returns frozen model values; dicts from YAML stop here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policykb.model import (
+    Contributor,
+    Crosswalk,
+    Element,
+    Framework,
+    LangText,
+    Match,
+    Organisation,
+    Pillar,
+    Recommendation,
+    Report,
+    Source,
+)
+
+
+def lang_text(value: str | dict[str, str]) -> LangText:
+    """A label or definition: a plain string is English; a mapping lists languages, ``en`` first."""
+    if isinstance(value, str):
+        return LangText((("en", value),))
+    items = sorted(value.items(), key=lambda kv: (kv[0] != "en", kv[0]))
+    return LangText(tuple(items))
+
+
+def _opt_text(value: Any) -> LangText | None:
+    return None if value is None else lang_text(value)
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _strs(values: list[Any] | None) -> tuple[str, ...]:
+    return tuple(str(v) for v in values or ())
+
+
+def source(value: dict[str, Any] | None, report: str | None = None) -> Source | None:
+    """A source; ``report`` fills in the containing report's id when the mapping leaves it out."""
+    if value is None:
+        return None
+    return Source(
+        report=value.get("report", report),
+        chapter=value.get("chapter"),
+        section=value.get("section"),
+        page=_str(value.get("page")),
+        url=value.get("url"),
+        note=value.get("note"),
+    )
+
+
+def _concept_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": data["id"],
+        "label": lang_text(data["label"]),
+        "definition": _opt_text(data.get("definition")),
+        "notation": data.get("notation"),
+        "alt_labels": tuple(lang_text(v) for v in data.get("alt_labels", ())),
+        "source": source(data.get("source")),
+    }
+
+
+def framework(data: dict[str, Any]) -> Framework:
+    """A framework file's mapping as a :class:`Framework`."""
+    pillars = tuple(
+        Pillar(
+            **_concept_fields(p),
+            elements=tuple(Element(**_concept_fields(e)) for e in p.get("elements", ())),
+        )
+        for p in data["pillars"]
+    )
+    src = source(data["source"])
+    assert src is not None  # required by the schema
+    return Framework(
+        id=data["id"],
+        title=data["title"],
+        source=src,
+        defined_in=data.get("defined_in"),
+        pillar_term=data.get("pillar_term", "pillar"),
+        element_term=data.get("element_term", "element"),
+        description=data.get("description"),
+        alt_titles=_strs(data.get("alt_titles")),
+        pillars=pillars,
+        notes=_strs(data.get("notes")),
+    )
+
+
+def recommendation(data: dict[str, Any], report_id: str, default_countries: tuple[str, ...]) -> Recommendation:
+    """One recommendation mapping; countries default to the report's when it names exactly one."""
+    countries = tuple(data["countries"]) if "countries" in data else default_countries
+    src = source(data["source"], report_id)
+    assert src is not None
+    return Recommendation(
+        id=data["id"],
+        text=data["text"],
+        countries=countries,
+        concepts=tuple(data["concepts"]),
+        source=src,
+        mapping=data.get("mapping", "inferred"),
+        status=data.get("status", "recommendation"),
+        actors=_strs(data.get("actors")),
+        area=data.get("area"),
+        notes=_strs(data.get("notes")),
+    )
+
+
+def report(data: dict[str, Any]) -> Report:
+    """A report file's mapping as a :class:`Report`, with its recommendations."""
+    countries = _strs(data.get("countries"))
+    default = countries if len(countries) == 1 else ()
+    src = source(data["source"], None)
+    assert src is not None
+    return Report(
+        id=data["id"],
+        title=data["title"],
+        type=data["type"],
+        publisher=data["publisher"],
+        source=src,
+        year=data.get("year"),
+        date=data.get("date"),
+        series=data.get("series"),
+        number=_str(data.get("number")),
+        doi=data.get("doi"),
+        isbn=data.get("isbn"),
+        url=data.get("url"),
+        language=data.get("language", "en"),
+        alt_titles=_strs(data.get("alt_titles")),
+        contributors=tuple(
+            Contributor(c["name"], c.get("role", "author"), c.get("affiliation"), c.get("note"))
+            for c in data.get("contributors", ())
+        ),
+        countries=countries,
+        compares=_strs(data.get("compares")),
+        defines=_strs(data.get("defines")),
+        applies=_strs(data.get("applies")),
+        summary=data.get("summary"),
+        recommendations=tuple(
+            recommendation(r, data["id"], default) for r in data.get("recommendations", ())
+        ),
+        gaps=_strs(data.get("gaps")),
+        notes=_strs(data.get("notes")),
+    )
+
+
+def organisations(data: dict[str, Any]) -> list[Organisation]:
+    """The organisations file's list as :class:`Organisation` values."""
+    return [
+        Organisation(
+            id=o["id"],
+            label=lang_text(o["label"]),
+            acronym=o.get("acronym"),
+            country=o.get("country"),
+            parent=o.get("parent"),
+            url=o.get("url"),
+            source=source(o.get("source")),
+        )
+        for o in data["organisations"]
+    ]
+
+
+def crosswalk(data: dict[str, Any]) -> Crosswalk:
+    """A mapping file's mapping as a :class:`Crosswalk`."""
+    return Crosswalk(
+        id=data["id"],
+        title=data["title"],
+        matches=tuple(
+            Match(m["from"], m["to"], m["relation"], m["justification"]) for m in data["matches"]
+        ),
+        source=source(data.get("source")),
+        description=data.get("description"),
+    )

@@ -1,0 +1,254 @@
+"""Reference and SKOS checks over a built knowledge base -> findings located by item and path.
+
+The schema has already checked each file on its own; these checks look across files: every
+reference resolves, ids are unique in their scope, labels are unique under their parent, and
+crosswalks make sense as SKOS mapping relations.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from policykb import countries
+from policykb.model import Framework, KnowledgeBase, LangText, Report, Source
+
+PathPart = str | int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A problem found by a check, at ``path`` below the item ``key`` (``report:ID``, …)."""
+
+    key: str
+    path: tuple[PathPart, ...]
+    code: str
+    message: str
+    hint: str | None = None
+    at_key: bool = False
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """``did you mean 'x'?`` for the closest choice, or ``None``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+class _Context:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.frameworks = {f.id: f for f in kb.frameworks}
+        self.reports = {r.id: r for r in kb.reports}
+        self.organisations = {o.id for o in kb.organisations}
+        self.concepts = {c.qid for c in kb.concepts()}
+
+    def concept_ref(self, key: str, path: tuple[PathPart, ...], ref: str) -> Iterator[Finding]:
+        if ref in self.concepts:
+            return
+        framework_id, _, concept_id = ref.partition("/")
+        framework = self.frameworks.get(framework_id)
+        if framework is None:
+            message = f"'{ref}': there is no framework '{framework_id}'"
+            hint = did_you_mean(framework_id, self.frameworks)
+            if hint:
+                hint = did_you_mean(ref, self.concepts) or hint
+        else:
+            message = f"'{ref}' is not a concept of {framework_id}"
+            own = [c.qid for c in framework.concepts()]
+            by_label = {str(c.label).casefold(): c.qid for c in framework.concepts()}
+            hint = did_you_mean(ref, own)
+            if hint is None and concept_id.replace("-", " ").casefold() in by_label:
+                hint = f"did you mean '{by_label[concept_id.replace('-', ' ').casefold()]}'?"
+        yield Finding(key, path, "unknown-reference", message, hint)
+
+    def ref(self, key: str, path: tuple[PathPart, ...], value: str | None, what: str,
+            known: Iterable[str]) -> Iterator[Finding]:
+        known = set(known)
+        if value is not None and value not in known:
+            yield Finding(key, path, "unknown-reference", f"there is no {what} '{value}'",
+                          did_you_mean(value, known))
+
+    def source(self, key: str, path: tuple[PathPart, ...], source: Source | None,
+               implicit_report: str | None = None) -> Iterator[Finding]:
+        if source is not None and source.report != implicit_report:
+            yield from self.ref(key, (*path, "source", "report"), source.report, "report",
+                                self.reports)
+
+
+def _country(key: str, path: tuple[PathPart, ...], code: str) -> Iterator[Finding]:
+    if not countries.is_alpha3(code):
+        yield Finding(key, path, "unknown-country",
+                      f"'{code}' is not an ISO 3166-1 alpha-3 country code", countries.suggest(code))
+
+
+def _duplicates(key: str, field: str, values: tuple[str, ...]) -> Iterator[Finding]:
+    for value, count in Counter(values).items():
+        if count > 1:
+            index = len(values) - 1 - values[::-1].index(value)
+            yield Finding(key, (field, index), "duplicate-value", f"'{value}' is listed {count} times "
+                          f"in {field}", "keep one")
+
+
+def _labels_unique(key: str, parent: str, labelled: list[tuple[tuple[PathPart, ...], LangText]]
+                   ) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], tuple[PathPart, ...]] = {}
+    for path, label in labelled:
+        for lang, text in label.values:
+            token = (lang, text.casefold().strip())
+            if token in seen:
+                yield Finding(key, (*path, "label"), "duplicate-label",
+                              f"label '{text}'@{lang} is already used in {parent}")
+            else:
+                seen[token] = path
+
+
+def _check_framework(ctx: _Context, framework: Framework) -> Iterator[Finding]:
+    key = f"framework:{framework.id}"
+    if framework.defined_in is not None:
+        yield from ctx.ref(key, ("defined_in",), framework.defined_in, "report", ctx.reports)
+        report = ctx.reports.get(framework.defined_in)
+        if report is not None and framework.id not in report.defines:
+            yield Finding(key, ("defined_in",), "inconsistent-definition",
+                          f"defined_in is '{report.id}' but that report's defines does not list "
+                          f"'{framework.id}'", f"add it to {report.id}'s defines")
+    yield from ctx.source(key, (), framework.source)
+    seen: dict[str, tuple[PathPart, ...]] = {}
+    pillar_labels = []
+    for i, pillar in enumerate(framework.pillars):
+        pillar_path: tuple[PathPart, ...] = ("pillars", i)
+        pillar_labels.append((pillar_path, pillar.label))
+        element_labels = []
+        nodes = [(pillar_path, pillar.id, pillar.source)]
+        for j, element in enumerate(pillar.elements):
+            element_path: tuple[PathPart, ...] = (*pillar_path, "elements", j)
+            nodes.append((element_path, element.id, element.source))
+            element_labels.append((element_path, element.label))
+        for path, concept_id, source in nodes:
+            if concept_id in seen:
+                yield Finding(key, (*path, "id"), "duplicate-id",
+                              f"concept id '{concept_id}' is already used in {framework.id}",
+                              "a concept is either a pillar or an element, once")
+            seen[concept_id] = path
+            yield from ctx.source(key, path, source)
+        yield from _labels_unique(key, f"pillar '{pillar.id}'", element_labels)
+    yield from _labels_unique(key, framework.id, pillar_labels)
+
+
+def _check_report(ctx: _Context, report: Report) -> Iterator[Finding]:
+    key = f"report:{report.id}"
+    yield from ctx.ref(key, ("publisher",), report.publisher, "organisation", ctx.organisations)
+    yield from ctx.source(key, (), report.source, report.id)
+    for field in ("countries", "compares", "defines", "applies"):
+        values: tuple[str, ...] = getattr(report, field)
+        yield from _duplicates(key, field, values)
+        for i, value in enumerate(values):
+            if field in ("countries", "compares"):
+                yield from _country(key, (field, i), value)
+            else:
+                yield from ctx.ref(key, (field, i), value, "framework", ctx.frameworks)
+    seen: set[str] = set()
+    for i, rec in enumerate(report.recommendations):
+        path: tuple[PathPart, ...] = ("recommendations", i)
+        if rec.id in seen:
+            yield Finding(key, (*path, "id"), "duplicate-id",
+                          f"recommendation id '{rec.id}' is already used in {report.id}")
+        seen.add(rec.id)
+        if not rec.countries:
+            yield Finding(key, path, "missing-field",
+                          f"recommendation '{rec.id}' has no countries and the report has "
+                          f"{len(report.countries)} subject countries to default to",
+                          "list the countries it is addressed to")
+        for j, code in enumerate(rec.countries):
+            yield from _country(key, (*path, "countries", j), code)
+        for j, ref in enumerate(rec.concepts):
+            yield from ctx.concept_ref(key, (*path, "concepts", j), ref)
+        for j, actor in enumerate(rec.actors):
+            yield from ctx.ref(key, (*path, "actors", j), actor, "organisation", ctx.organisations)
+        yield from ctx.source(key, path, rec.source, report.id)
+
+
+def _check_organisations(ctx: _Context) -> Iterator[Finding]:
+    for org in ctx.kb.organisations:
+        key = f"organisation:{org.id}"
+        yield from ctx.ref(key, ("parent",), org.parent, "organisation", ctx.organisations)
+        if org.country is not None:
+            yield from _country(key, ("country",), org.country)
+        yield from ctx.source(key, (), org.source)
+
+
+def _check_crosswalks(ctx: _Context) -> Iterator[Finding]:
+    relations: dict[frozenset[str], dict[str, tuple[str, tuple[PathPart, ...]]]] = {}
+    broader: dict[str, set[str]] = {}
+    for crosswalk in ctx.kb.crosswalks:
+        key = f"crosswalk:{crosswalk.id}"
+        yield from ctx.source(key, (), crosswalk.source)
+        for i, match in enumerate(crosswalk.matches):
+            path: tuple[PathPart, ...] = ("matches", i)
+            bad = False
+            for end, ref in (("from", match.source_concept), ("to", match.target_concept)):
+                for finding in ctx.concept_ref(key, (*path, end), ref):
+                    bad = True
+                    yield finding
+            if bad:
+                continue
+            if match.source_concept.split("/")[0] == match.target_concept.split("/")[0]:
+                yield Finding(key, path, "same-scheme-match",
+                              f"'{match.source_concept}' and '{match.target_concept}' are in the "
+                              "same framework", "SKOS mapping relations link different schemes")
+                continue
+            pair = frozenset((match.source_concept, match.target_concept))
+            known = relations.setdefault(pair, {})
+            if match.relation in known:
+                yield Finding(key, path, "duplicate-value",
+                              f"{match.source_concept} {match.relation} {match.target_concept} "
+                              "is stated twice")
+            elif "exact" in known or (known and match.relation == "exact"):
+                other = next(iter(known))
+                yield Finding(key, path, "conflicting-match",
+                              f"{match.source_concept} and {match.target_concept} are both "
+                              f"'{match.relation}' and '{other}' matches",
+                              "an exact match excludes the other relations (SKOS S46)")
+            known[match.relation] = (key, path)
+            if match.relation == "broad":
+                broader.setdefault(match.source_concept, set()).add(match.target_concept)
+            elif match.relation == "narrow":
+                broader.setdefault(match.target_concept, set()).add(match.source_concept)
+    yield from _cycles(broader, relations)
+
+
+def _cycles(broader: dict[str, set[str]],
+            relations: dict[frozenset[str], dict[str, tuple[str, tuple[PathPart, ...]]]]
+            ) -> Iterator[Finding]:
+    state: dict[str, int] = {}  # 1 on the stack, 2 done
+
+    def visit(node: str, trail: list[str]) -> Iterator[list[str]]:
+        state[node] = 1
+        for parent in sorted(broader.get(node, ())):
+            if state.get(parent) == 1:
+                yield [*trail[trail.index(parent):], parent] if parent in trail else [node, parent]
+            elif parent not in state:
+                yield from visit(parent, [*trail, parent])
+        state[node] = 2
+
+    for start in sorted(broader):
+        if start not in state:
+            for cycle in visit(start, [start]):
+                last = frozenset(cycle[-2:])
+                key, path = next(iter(relations[last].values()))
+                yield Finding(key, path, "skos-cycle",
+                              "broad/narrow matches form a cycle: " + " → ".join(cycle))
+
+
+def check(kb: KnowledgeBase) -> list[Finding]:
+    """Every reference and SKOS finding in ``kb``."""
+    ctx = _Context(kb)
+    findings: list[Finding] = []
+    for framework in kb.frameworks:
+        findings += _check_framework(ctx, framework)
+    for report in kb.reports:
+        findings += _check_report(ctx, report)
+    findings += _check_organisations(ctx)
+    findings += _check_crosswalks(ctx)
+    return findings

@@ -1,0 +1,14 @@
+"""The ``policykb`` command: a thin typer layer over the library."""
+
+from __future__ import annotations
+
+from policykb.cli import maintain  # noqa: F401  (registers its commands)
+from policykb.cli.app import app
+
+
+def main() -> None:
+    """Entry point of the ``policykb`` console script."""
+    app(prog_name="policykb")
+
+
+__all__ = ["app", "main"]

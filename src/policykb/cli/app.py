@@ -1,0 +1,124 @@
+"""The typer application, its global options and the one place errors become exit codes.
+
+Command modules (``maintain``, ``queries``, ``linked``) register their commands on :data:`app`.
+They parse options, call one library function, render, and nothing more.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from policykb.errors import ExitCode, InvalidDataError, PolicykbError
+
+#: Messages go to stderr; data goes to stdout.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def out() -> Console:
+    """A console on stdout: plain (no colour, no escapes) when not a terminal or NO_COLOR is set."""
+    return Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")) or None)
+
+
+def report_error(exc: PolicykbError) -> None:
+    """Print a stopping error the way every command does."""
+    if isinstance(exc, InvalidDataError):
+        shown = [i for i in exc.issues if i.severity == "error"]
+        for issue in shown[:10]:
+            err.print(escape(str(issue)))
+        if len(shown) > 10:
+            err.print(f"… and {len(shown) - 10} more")
+    err.print(f"[bold red]policykb: error:[/] {escape(exc.message)}"
+              + (f" ({escape(exc.hint)})" if exc.hint else ""))
+
+
+class PolicykbGroup(TyperGroup):
+    """Turns library errors into messages and exit codes, so no traceback reaches a user."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PolicykbError as exc:
+            report_error(exc)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (e.g. `| head`): not an error
+            raise typer.Exit(0) from None
+        except Exception as exc:
+            # typer's Exit/Abort and click's usage errors carry their own exit code
+            if isinstance(exc, typer.Exit | typer.Abort) or hasattr(exc, "exit_code") or \
+                    os.environ.get("POLICYKB_DEBUG"):
+                raise
+            err.print(f"[bold red]policykb: internal error:[/] {escape(type(exc).__name__)}: "
+                      f"{escape(str(exc))} (set POLICYKB_DEBUG=1 for a traceback, and please "
+                      "report it)")
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
+
+
+app = typer.Typer(
+    cls=PolicykbGroup,
+    name="policykb",
+    help="Query, validate and export policykb: policy frameworks and the recommendations "
+    "reports make to countries.\n\nExamples:\n\n  policykb recs --country Chile --pillar trust\n\n"
+    "  policykb validate\n\n  policykb export --format turtle --output kb.ttl",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@dataclass(slots=True)
+class State:
+    """Options given before the command."""
+
+    data: Path | None = None
+    cache: bool = True
+
+
+def _version(value: bool) -> None:
+    if value:
+        from policykb import __version__
+
+        typer.echo(f"policykb {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data: Path | None = typer.Option(
+        None, "--data", "-d", help="Data directory (default: $POLICYKB_DATA, else ./data when it "
+        "holds frameworks/ and reports/, else the data shipped with policykb).",
+        file_okay=False, show_default=False),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Read the data files afresh, "
+                                  "bypassing the load cache."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Query, validate and export policykb."""
+    ctx.obj = State(data=data, cache=not no_cache)
+
+
+def state(ctx: typer.Context) -> State:
+    """The global options of this invocation."""
+    found = ctx.find_object(State)
+    return found if found is not None else State()
+
+
+def data_dir(ctx: typer.Context) -> Path:
+    """The data directory this invocation works on."""
+    from policykb.loader import find_data_dir
+
+    return find_data_dir(state(ctx).data)

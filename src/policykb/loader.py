@@ -1,0 +1,204 @@
+"""Data directory -> knowledge base, with a source map and every issue located.
+
+``read(root)`` never raises for bad data: it returns a :class:`Corpus` holding the knowledge
+base built from the valid parts, every issue of every file, and where each item came from.
+``load(root)`` is the strict form the queries use: it raises :class:`InvalidDataError` when
+any file has an error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from policykb import build, checks, schema
+from policykb.errors import DataDirError, InvalidDataError, Issue
+from policykb.model import Crosswalk, Framework, KnowledgeBase, Organisation, Report
+from policykb.yamlfile import JsonPath, ParsedFile, read_yaml_file
+
+ENV_VAR = "POLICYKB_DATA"
+_FOLDERS = {"frameworks": "framework", "reports": "report", "mappings": "mapping"}
+_SUFFIXES = (".yaml", ".yml")
+
+
+def shipped_data_dir() -> Path:
+    """The copy of the data shipped with the package (or the checkout's ``data/``)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    if packaged.is_dir():
+        return packaged
+    return here.parent.parent / "data"
+
+
+def find_data_dir(option: Path | None = None) -> Path:
+    """The data directory: ``--data``, else ``$POLICYKB_DATA``, else ``./data``, else the shipped copy."""
+    if option is not None:
+        chosen, why = option, "--data"
+    elif os.environ.get(ENV_VAR):
+        chosen, why = Path(os.environ[ENV_VAR]), f"${ENV_VAR}"
+    elif (Path("data") / "frameworks").is_dir() and (Path("data") / "reports").is_dir():
+        return Path("data")
+    else:
+        chosen, why = shipped_data_dir(), "the shipped data"
+    if not chosen.is_dir():
+        raise DataDirError(f"data directory '{chosen}' (from {why}) does not exist",
+                           "point --data at a folder holding frameworks/ and reports/")
+    return chosen
+
+
+def file_kind(path: Path, root: Path) -> str | None:
+    """The kind of data file at ``path`` under ``root``, or ``None`` when it is not a data file."""
+    if path.suffix not in _SUFFIXES:
+        return None
+    relative = path.relative_to(root)
+    if len(relative.parts) == 1 and path.stem == "organisations":
+        return "organisations"
+    if len(relative.parts) == 2 and relative.parts[0] in _FOLDERS:
+        return _FOLDERS[relative.parts[0]]
+    return None
+
+
+def data_files(root: Path) -> list[Path]:
+    """Every data file under ``root``, in a stable order."""
+    found = [root / f"organisations{s}" for s in _SUFFIXES if (root / f"organisations{s}").is_file()]
+    for folder in _FOLDERS:
+        directory = root / folder
+        if directory.is_dir():
+            found += sorted(p for p in directory.iterdir() if p.suffix in _SUFFIXES and p.is_file())
+    return found
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when it is below it, as messages show it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass(slots=True)
+class Corpus:
+    """A data directory read: its knowledge base, files, issues and where each item came from."""
+
+    root: Path
+    kb: KnowledgeBase
+    files: list[ParsedFile]
+    issues: list[Issue]
+    origins: dict[str, tuple[ParsedFile, JsonPath]] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        """Whether no issue is an error (warnings allowed)."""
+        return not any(i.severity == "error" for i in self.issues)
+
+    def where(self, key: str, path: JsonPath = ()) -> tuple[str, int | None, int | None]:
+        """File, line and column of an item (``report:ID``, ``recommendation:REPORT/ID``, …)."""
+        if key.startswith("recommendation:"):
+            report_id, rec_id = key.split(":", 1)[1].split("/", 1)
+            parsed, base = self.origins[f"report:{report_id}"]
+            report = self.kb.report(report_id)
+            index = next((i for i, r in enumerate(report.recommendations) if r.id == rec_id), 0) \
+                if report else 0
+            base = (*base, "recommendations", index)
+        elif key.startswith("concept:"):
+            framework_id, concept_id = key.split(":", 1)[1].split("/", 1)
+            parsed, base = self.origins[f"framework:{framework_id}"]
+            base = (*base, *_concept_path(self.kb.framework(framework_id), concept_id))
+        else:
+            parsed, base = self.origins[key]
+        line, column = parsed.locate((*base, *path))
+        return parsed.display, line, column
+
+
+def _concept_path(framework: Framework | None, concept_id: str) -> JsonPath:
+    for i, pillar in enumerate(framework.pillars if framework else ()):
+        if pillar.id == concept_id:
+            return ("pillars", i)
+        for j, element in enumerate(pillar.elements):
+            if element.id == concept_id:
+                return ("pillars", i, "elements", j)
+    return ()
+
+
+def read(root: Path, only: Iterable[Path] = ()) -> Corpus:
+    """Read every data file under ``root``; issues of files outside ``only`` (when given) are dropped."""
+    if not root.is_dir():
+        raise DataDirError(f"'{root}' is not a directory")
+    parsed = [read_yaml_file(p, display_path(p)) for p in data_files(root)]
+    corpus = Corpus(root, KnowledgeBase(), parsed, [])
+    items: dict[str, list[Any]] = {"framework": [], "report": [], "organisation": [], "crosswalk": []}
+    for file in parsed:
+        corpus.issues += file.issues
+        if file.data is None:
+            continue
+        kind = file_kind(file.path, root)
+        assert kind is not None
+        problems = schema.check(file.data, kind)
+        for p in problems:
+            corpus.issues.append(file.issue(p.code, p.message, p.path, key=p.key, hint=p.hint))
+        if problems or any(i.severity == "error" for i in file.issues):
+            continue  # a file with errors adds nothing: its other checks would only mislead
+        for key, item, path in _build(file.data, kind):
+            _add(corpus, items, key, item, file, path)
+    corpus.kb = KnowledgeBase(
+        frameworks=tuple(sorted(items["framework"], key=lambda x: x.id)),
+        reports=tuple(sorted(items["report"], key=lambda x: x.id)),
+        organisations=tuple(sorted(items["organisation"], key=lambda x: x.id)),
+        crosswalks=tuple(sorted(items["crosswalk"], key=lambda x: x.id)),
+    )
+    for finding in checks.check(corpus.kb):
+        file, base = corpus.origins[finding.key]
+        corpus.issues.append(
+            file.issue(finding.code, finding.message, (*base, *finding.path), key=finding.at_key,
+                       hint=finding.hint)
+        )
+    for file in parsed:
+        if file.data is not None and "id" in file.data and file.path.stem != file.data["id"]:
+            kind = file_kind(file.path, root)
+            if kind in ("framework", "report", "mapping"):
+                corpus.issues.append(file.issue(
+                    "id-mismatch", f"the file is named '{file.path.name}' but holds id "
+                    f"'{file.data['id']}'", ("id",), hint=f"rename it {file.data['id']}.yaml"))
+    if only:
+        wanted = {p.resolve() for p in only}
+        shown = {display_path(p) for p in wanted}
+        corpus.issues = [i for i in corpus.issues if i.file in shown]
+    return corpus
+
+
+def _build(data: dict[str, Any], kind: str) -> Iterator[tuple[str, Any, JsonPath]]:
+    if kind == "framework":
+        yield f"framework:{data['id']}", build.framework(data), ()
+    elif kind == "report":
+        yield f"report:{data['id']}", build.report(data), ()
+    elif kind == "mapping":
+        yield f"crosswalk:{data['id']}", build.crosswalk(data), ()
+    else:
+        for index, organisation in enumerate(build.organisations(data)):
+            yield f"organisation:{organisation.id}", organisation, ("organisations", index)
+
+
+def _add(corpus: Corpus, items: dict[str, list[Any]], key: str,
+         item: Framework | Report | Organisation | Crosswalk, file: ParsedFile,
+         path: JsonPath) -> None:
+    if key in corpus.origins:
+        first, first_path = corpus.origins[key]
+        line, _ = first.locate((*first_path, "id"))
+        kind, ident = key.split(":", 1)
+        corpus.issues.append(file.issue(
+            "duplicate-id", f"{kind} id '{ident}' is already used", (*path, "id"),
+            hint=f"first defined at {first.display}:{line}"))
+        return
+    corpus.origins[key] = (file, path)
+    items[key.split(":", 1)[0]].append(item)
+
+
+def load(root: Path) -> KnowledgeBase:
+    """The knowledge base in ``root``; raises :class:`InvalidDataError` when the data has errors."""
+    corpus = read(root)
+    if not corpus.valid:
+        raise InvalidDataError(corpus.issues)
+    return corpus.kb
