@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policykb.cli import maintain  # noqa: F401  (registers its commands)
+from policykb.cli import linked, maintain, queries  # noqa: F401  (each registers its commands)
 from policykb.cli.app import app
 
 

@@ -18,6 +18,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from policykb.errors import ExitCode, InvalidDataError, PolicykbError
+from policykb.model import KnowledgeBase
 
 #: Messages go to stderr; data goes to stdout.
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -122,3 +123,10 @@ def data_dir(ctx: typer.Context) -> Path:
     from policykb.loader import find_data_dir
 
     return find_data_dir(state(ctx).data)
+
+
+def knowledge_base(ctx: typer.Context) -> KnowledgeBase:
+    """The knowledge base of this invocation's data directory (raises on invalid data)."""
+    from policykb.loader import load
+
+    return load(data_dir(ctx))

@@ -1,0 +1,3 @@
+"""Linked-data commands: export, sparql, publish."""
+
+from __future__ import annotations
