@@ -37,15 +37,18 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
 
 
 class _Context:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase, unreadable: frozenset[str]) -> None:
         self.kb = kb
         self.frameworks = {f.id: f for f in kb.frameworks}
         self.reports = {r.id: r for r in kb.reports}
         self.organisations = {o.id for o in kb.organisations}
         self.concepts = {c.qid for c in kb.concepts()}
+        # ids held by files that have errors of their own: references to them are not
+        # reported again (the file's own issues say what to fix)
+        self.unreadable = unreadable
 
     def concept_ref(self, key: str, path: tuple[PathPart, ...], ref: str) -> Iterator[Finding]:
-        if ref in self.concepts:
+        if ref in self.concepts or f"framework:{ref.partition('/')[0]}" in self.unreadable:
             return
         framework_id, _, concept_id = ref.partition("/")
         framework = self.frameworks.get(framework_id)
@@ -66,7 +69,9 @@ class _Context:
     def ref(self, key: str, path: tuple[PathPart, ...], value: str | None, what: str,
             known: Iterable[str]) -> Iterator[Finding]:
         known = set(known)
-        if value is not None and value not in known:
+        if value is None or f"{what}:{value}" in self.unreadable or f"{what}:*" in self.unreadable:
+            return
+        if value not in known:
             yield Finding(key, path, "unknown-reference", f"there is no {what} '{value}'",
                           did_you_mean(value, known))
 
@@ -178,8 +183,21 @@ def _check_organisations(ctx: _Context) -> Iterator[Finding]:
         yield from ctx.source(key, (), org.source)
 
 
+_Statement = tuple[str, str, str]
+
+
+def _statement(source: str, target: str, relation: str) -> _Statement:
+    """A match in one direction-normalised form: narrow becomes broad the other way round."""
+    if relation == "narrow":
+        return target, source, "broad"
+    if relation in ("exact", "close", "related"):
+        first, second = sorted((source, target))
+        return first, second, relation
+    return source, target, relation
+
+
 def _check_crosswalks(ctx: _Context) -> Iterator[Finding]:
-    relations: dict[frozenset[str], dict[str, tuple[str, tuple[PathPart, ...]]]] = {}
+    relations: dict[frozenset[str], dict[_Statement, tuple[str, tuple[PathPart, ...]]]] = {}
     broader: dict[str, set[str]] = {}
     for crosswalk in ctx.kb.crosswalks:
         key = f"crosswalk:{crosswalk.id}"
@@ -200,17 +218,18 @@ def _check_crosswalks(ctx: _Context) -> Iterator[Finding]:
                 continue
             pair = frozenset((match.source_concept, match.target_concept))
             known = relations.setdefault(pair, {})
-            if match.relation in known:
+            statement = _statement(match.source_concept, match.target_concept, match.relation)
+            if statement in known:
                 yield Finding(key, path, "duplicate-value",
                               f"{match.source_concept} {match.relation} {match.target_concept} "
                               "is stated twice")
-            elif "exact" in known or (known and match.relation == "exact"):
-                other = next(iter(known))
+            elif known and "exact" in {r for _, _, r in (*known, statement)}:
+                other = "exact" if match.relation != "exact" else next(r for _, _, r in known)
                 yield Finding(key, path, "conflicting-match",
                               f"{match.source_concept} and {match.target_concept} are both "
                               f"'{match.relation}' and '{other}' matches",
                               "an exact match excludes the other relations (SKOS S46)")
-            known[match.relation] = (key, path)
+            known[statement] = (key, path)
             if match.relation == "broad":
                 broader.setdefault(match.source_concept, set()).add(match.target_concept)
             elif match.relation == "narrow":
@@ -219,7 +238,7 @@ def _check_crosswalks(ctx: _Context) -> Iterator[Finding]:
 
 
 def _cycles(broader: dict[str, set[str]],
-            relations: dict[frozenset[str], dict[str, tuple[str, tuple[PathPart, ...]]]]
+            relations: dict[frozenset[str], dict[_Statement, tuple[str, tuple[PathPart, ...]]]]
             ) -> Iterator[Finding]:
     state: dict[str, int] = {}  # 1 on the stack, 2 done
 
@@ -235,15 +254,18 @@ def _cycles(broader: dict[str, set[str]],
     for start in sorted(broader):
         if start not in state:
             for cycle in visit(start, [start]):
-                last = frozenset(cycle[-2:])
-                key, path = next(iter(relations[last].values()))
+                key, path = relations[frozenset(cycle[-2:])][(cycle[-2], cycle[-1], "broad")]
                 yield Finding(key, path, "skos-cycle",
                               "broad/narrow matches form a cycle: " + " → ".join(cycle))
 
 
-def check(kb: KnowledgeBase) -> list[Finding]:
-    """Every reference and SKOS finding in ``kb``."""
-    ctx = _Context(kb)
+def check(kb: KnowledgeBase, unreadable: Iterable[str] = ()) -> list[Finding]:
+    """Every reference and SKOS finding in ``kb``.
+
+    ``unreadable`` names items (``report:ID``, ``framework:ID``; ``organisation:*`` for the whole
+    organisations file) whose files have errors, so references to them are not reported twice.
+    """
+    ctx = _Context(kb, frozenset(unreadable))
     findings: list[Finding] = []
     for framework in kb.frameworks:
         findings += _check_framework(ctx, framework)

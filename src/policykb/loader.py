@@ -130,17 +130,18 @@ def read(root: Path, only: Iterable[Path] = ()) -> Corpus:
     parsed = [read_yaml_file(p, display_path(p)) for p in data_files(root)]
     corpus = Corpus(root, KnowledgeBase(), parsed, [])
     items: dict[str, list[Any]] = {"framework": [], "report": [], "organisation": [], "crosswalk": []}
+    unreadable: set[str] = set()
     for file in parsed:
         corpus.issues += file.issues
-        if file.data is None:
-            continue
         kind = file_kind(file.path, root)
         assert kind is not None
-        problems = schema.check(file.data, kind)
+        problems = [] if file.data is None else schema.check(file.data, kind)
         for p in problems:
             corpus.issues.append(file.issue(p.code, p.message, p.path, key=p.key, hint=p.hint))
-        if problems or any(i.severity == "error" for i in file.issues):
-            continue  # a file with errors adds nothing: its other checks would only mislead
+        if file.data is None or problems or any(i.severity == "error" for i in file.issues):
+            # a file with errors adds nothing: its other checks would only mislead
+            unreadable.add(_unreadable_key(file, kind))
+            continue
         for key, item, path in _build(file.data, kind):
             _add(corpus, items, key, item, file, path)
     corpus.kb = KnowledgeBase(
@@ -149,7 +150,7 @@ def read(root: Path, only: Iterable[Path] = ()) -> Corpus:
         organisations=tuple(sorted(items["organisation"], key=lambda x: x.id)),
         crosswalks=tuple(sorted(items["crosswalk"], key=lambda x: x.id)),
     )
-    for finding in checks.check(corpus.kb):
+    for finding in checks.check(corpus.kb, unreadable):
         file, base = corpus.origins[finding.key]
         corpus.issues.append(
             file.issue(finding.code, finding.message, (*base, *finding.path), key=finding.at_key,
@@ -167,6 +168,15 @@ def read(root: Path, only: Iterable[Path] = ()) -> Corpus:
         shown = {display_path(p) for p in wanted}
         corpus.issues = [i for i in corpus.issues if i.file in shown]
     return corpus
+
+
+def _unreadable_key(file: ParsedFile, kind: str) -> str:
+    """The item key a broken file would have defined (``organisation:*`` for organisations)."""
+    if kind == "organisations":
+        return "organisation:*"
+    ident = file.data.get("id") if file.data else None
+    name = {"mapping": "crosswalk"}.get(kind, kind)
+    return f"{name}:{ident if isinstance(ident, str) else file.path.stem}"
 
 
 def _build(data: dict[str, Any], kind: str) -> Iterator[tuple[str, Any, JsonPath]]:

@@ -51,9 +51,8 @@ def schema_text(kind: str) -> str:
     return resources.files("policykb").joinpath("schemas", f"{kind}.json").read_text("utf-8")
 
 
-@cache
 def schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of a data file kind, parsed."""
+    """The JSON Schema of a data file kind, parsed (a fresh copy the caller may change)."""
     result: dict[str, Any] = json.loads(schema_text(kind))
     return result
 
@@ -63,6 +62,13 @@ def _fast_validator(kind: str) -> Callable[[Any], Any]:
     import fastjsonschema
 
     return fastjsonschema.compile(schema(kind))  # type: ignore[no-any-return]
+
+
+@cache
+def _full_validator(kind: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema(kind))
 
 
 def check(data: Any, kind: str) -> list[SchemaProblem]:
@@ -77,10 +83,7 @@ def check(data: Any, kind: str) -> list[SchemaProblem]:
 
 
 def _problems(data: Any, kind: str) -> Iterator[SchemaProblem]:
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(schema(kind))
-    for error in validator.iter_errors(data):
+    for error in _full_validator(kind).iter_errors(data):
         yield from _translate(error)
 
 

@@ -45,6 +45,10 @@ JsonPath = tuple[PathPart, ...]
 class _TooDeepError(Exception):
     """The document nests deeper than :data:`MAX_DEPTH`."""
 
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__("too deep")
+        self.mark = mark
+
 
 class _Loader(yaml.CSafeLoader):
     """libyaml parsing with a narrow set of types and an issue list instead of silent choices."""
@@ -67,7 +71,7 @@ class _Loader(yaml.CSafeLoader):
             return None
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise _TooDeepError
+            raise _TooDeepError(node.start_mark)
         try:
             return super().construct_object(node, deep=True)
         finally:
@@ -114,6 +118,17 @@ def _construct_ambiguous(loader: _Loader, node: yaml.ScalarNode) -> str:
     return value
 
 
+def _construct_undefined(loader: _Loader, node: yaml.Node) -> None:
+    loader.problems.append(
+        (
+            "forbidden-tag",
+            f"tag {node.tag} is not allowed in data files",
+            node.start_mark,
+            "remove the tag; policykb never executes YAML tags",
+        )
+    )
+
+
 def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
     return int(str(node.value))
 
@@ -155,6 +170,7 @@ def _register() -> None:
         ("tag:yaml.org,2002:bool", _construct_bool),
         ("tag:yaml.org,2002:null", _construct_null),
         (_AMBIGUOUS_TAG, _construct_ambiguous),
+        (None, _construct_undefined),  # any other tag, !!python/... included
     ):
         _Loader.add_constructor(tag, constructor)  # type: ignore[arg-type]
 
@@ -251,8 +267,9 @@ def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
     loader = _Loader(text)
     try:
         data = loader.get_single_data()
-    except _TooDeepError:
-        return fail("too-deep", f"the document nests more than {MAX_DEPTH} levels deep")
+    except _TooDeepError as exc:
+        return fail("too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
+                    *_mark(exc.mark))
     except RecursionError:
         return fail("too-deep", "the document nests too deeply to read")
     except yaml.constructor.ConstructorError as exc:
@@ -263,7 +280,7 @@ def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "cannot be parsed"
-        if "'\\t'" in problem or "tab" in problem:
+        if _is_tab(text, mark) or "tab" in problem:
             return fail("tab-indent", "a tab character is used for indentation", *_mark(mark),
                         hint="indent with spaces")
         return fail("yaml-syntax", problem, *_mark(mark))
@@ -273,9 +290,12 @@ def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
         loader.dispose()
     for code, message, mark, hint in loader.problems:
         fail(code, message, *_mark(mark), hint=hint)
+    if any(code == "forbidden-tag" for code, *_ in loader.problems):
+        return parsed  # a tagged value was dropped: checking the rest would mislead
     if loader._alias_seen:
-        fail("alias", "YAML anchors and aliases are not allowed in data files", *_first_alias(text),
-             hint="write the value out where it is needed")
+        # the data holds placeholders where aliases were: checking it further would mislead
+        return fail("alias", "YAML anchors and aliases are not allowed in data files",
+                    *_first_alias(text), hint="write the value out where it is needed")
     if data is None:
         return fail("empty-file", "the file holds no data", 1, 1,
                     "a data file is one YAML mapping; see 'policykb schema'")
@@ -298,6 +318,13 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
     line = before.count(b"\n") + 1
     column = offset - (before.rfind(b"\n") + 1) + 1
     return line, column
+
+
+def _is_tab(text: str, mark: yaml.Mark | None) -> bool:
+    if mark is None:
+        return False
+    lines = text.splitlines()
+    return mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
 
 
 def _first_alias(text: str) -> tuple[int | None, int | None]:
