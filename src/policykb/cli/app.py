@@ -127,6 +127,6 @@ def data_dir(ctx: typer.Context) -> Path:
 
 def knowledge_base(ctx: typer.Context) -> KnowledgeBase:
     """The knowledge base of this invocation's data directory (raises on invalid data)."""
-    from policykb.loader import load
+    from policykb.cache import load_cached
 
-    return load(data_dir(ctx))
+    return load_cached(data_dir(ctx), use_cache=state(ctx).cache)

@@ -1,0 +1,122 @@
+"""A load cache: the knowledge base of a data directory, pickled in the user cache directory.
+
+A cache file belongs to one data directory and holds a header line naming the key it was
+built for, then the pickled :class:`KnowledgeBase`. The key is a hash of every data file's
+path, size and ``mtime_ns``, the data directory, the policykb version and the Python version,
+so computing it costs one ``os.stat`` per file and no parsing. Any change to the data (an
+edited, added, removed or renamed file) changes the key and the next load rebuilds.
+
+Only a knowledge base that loaded valid is cached: invalid data raises
+:class:`~policykb.errors.InvalidDataError` on every run. Files are written to a temporary
+file in the cache directory and moved into place with ``os.replace``, so a reader never sees a
+half-written file and two writers racing leave one complete file. A cache file that is
+corrupt, truncated, of another key or of another program is ignored and rewritten.
+
+The hit path imports nothing heavy: no jsonschema, fastjsonschema, networkx, rdflib or
+pycountry (a test checks ``sys.modules``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from policykb.loader import data_files, load
+from policykb.model import KnowledgeBase
+
+ENV_VAR = "POLICYKB_CACHE_DIR"
+_MAGIC = b"policykb-kb-cache 1\n"
+_KEY_BYTES = 64  # hex sha256
+
+
+def cache_dir() -> Path:
+    """Where cache files go: ``$POLICYKB_CACHE_DIR``, else the user cache directory."""
+    chosen = os.environ.get(ENV_VAR)
+    if chosen:
+        return Path(chosen)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("policykb", appauthor=False))
+
+
+def cache_key(root: Path) -> str:
+    """The key of ``root``'s data as it is now: every data file's path, size and mtime_ns."""
+    from policykb import __version__
+
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}\0{sys.version}\0{sys.implementation.cache_tag}\0".encode())
+    digest.update(str(root.resolve()).encode("utf-8", "surrogateescape") + b"\0")
+    for path in data_files(root):
+        info = path.stat()
+        digest.update(
+            f"{path.relative_to(root)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode(
+                "utf-8", "surrogateescape"
+            )
+        )
+    return digest.hexdigest()
+
+
+def cache_file(root: Path) -> Path:
+    """The cache file of the data directory ``root`` (one file per directory)."""
+    name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    return cache_dir() / f"kb-{name[:24]}.pickle"
+
+
+def load_cached(root: Path, use_cache: bool = True) -> KnowledgeBase:
+    """The knowledge base in ``root``: from the cache when its key matches, else loaded."""
+    if not use_cache or _inside(cache_dir(), root):
+        return load(root)
+    key = cache_key(root)
+    target = cache_file(root)
+    found = _read(target, key)
+    if found is not None:
+        return found
+    kb = load(root)  # raises InvalidDataError: invalid data is never cached
+    if cache_key(root) == key:  # the data did not change while it was read
+        _write(target, key, kb)
+    return kb
+
+
+def _read(target: Path, key: str) -> KnowledgeBase | None:
+    """The cached knowledge base when ``target`` holds one for ``key``; ``None`` otherwise."""
+    try:
+        with target.open("rb") as handle:
+            header = handle.read(len(_MAGIC) + _KEY_BYTES + 1)
+            if header != _MAGIC + key.encode() + b"\n":
+                return None
+            kb = pickle.load(handle)
+    except Exception:  # missing, unreadable, truncated or corrupt: rebuild
+        return None
+    return kb if isinstance(kb, KnowledgeBase) else None
+
+
+def _write(target: Path, key: str, kb: KnowledgeBase) -> None:
+    """Write atomically (temporary file, then rename); a cache that cannot be written is skipped."""
+    import tempfile  # only on a miss: the hit path stays lean
+
+    temporary: Path | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = Path(handle.name)
+            handle.write(_MAGIC + key.encode() + b"\n")
+            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(target)  # os.replace: atomic within the cache directory
+    except (OSError, pickle.PicklingError, RecursionError):
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+
+def _inside(directory: Path, root: Path) -> bool:
+    """Whether ``directory`` is ``root`` or below it (the cache never goes under the data)."""
+    try:
+        return directory.resolve().is_relative_to(root.resolve())
+    except OSError:
+        return True
