@@ -1,4 +1,4 @@
-"""Shared fixtures: the small valid data tree, and a way to drop one invalid file into a copy of it."""
+"""Shared fixtures: the small valid data tree, and a way to drop an invalid file into a copy."""
 
 from __future__ import annotations
 

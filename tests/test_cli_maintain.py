@@ -30,8 +30,10 @@ def test_validate_invalid_file_exits_1_with_located_message(valid_tree: Path) ->
     result = runner.invoke(app, ["validate", str(target)])
     assert result.exit_code == 1
     line = result.stdout.strip()
-    assert line.endswith("unknown-reference: 'tiny-framework/privcy' is not a concept of "
-                         "tiny-framework (did you mean 'tiny-framework/privacy'?)")
+    assert line.endswith(
+        "unknown-reference: 'tiny-framework/privcy' is not a concept of "
+        "tiny-framework (did you mean 'tiny-framework/privacy'?)"
+    )
     assert ":14:16: " in line
 
 
@@ -99,12 +101,17 @@ def test_every_invalid_fixture_exits_1_from_a_real_process(tmp_path: Path) -> No
         "import sys, pathlib, subprocess\n"
         "bad = 0\n"
         "for root in sorted(pathlib.Path(sys.argv[1]).glob('*/*')):\n"
-        "    r = subprocess.run([sys.executable, '-m', 'policykb', '--data', str(root), 'validate'],"
-        " capture_output=True, text=True)\n"
+        "    cmd = [sys.executable, '-m', 'policykb', '--data', str(root), 'validate']\n"
+        "    r = subprocess.run(cmd, capture_output=True, text=True)\n"
         "    print(root.name, r.returncode, 'Traceback' in r.stderr + r.stdout)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True,
-                          text=True, cwd=REPO, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
     rows = [line.split() for line in done.stdout.splitlines()]
     warnings_only = {"id-mismatch", "inconsistent-definition", "repeated-country"}
     assert len(rows) == len(list(INVALID.glob("*/*.yaml")))

@@ -17,19 +17,42 @@ from policykb.errors import CODES
 DOCUMENTS = {
     "reports/tiny-report.yaml": yaml.safe_load((VALID / "reports/tiny-report.yaml").read_text()),
     "frameworks/tiny-framework.yaml": yaml.safe_load(
-        (VALID / "frameworks/tiny-framework.yaml").read_text()),
+        (VALID / "frameworks/tiny-framework.yaml").read_text()
+    ),
     "mappings/tiny-crosswalk.yaml": yaml.safe_load(
-        (VALID / "mappings/tiny-crosswalk.yaml").read_text()),
+        (VALID / "mappings/tiny-crosswalk.yaml").read_text()
+    ),
     "organisations.yaml": yaml.safe_load((VALID / "organisations.yaml").read_text()),
 }
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False),
-    st.text(max_size=20), st.sampled_from(["NO", "0123", "12:30", "CHL", "chl", "tiny-framework/x",
-                                           "", "r01", "oecd", "https://x.org"]),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "NO",
+            "0123",
+            "12:30",
+            "CHL",
+            "chl",
+            "tiny-framework/x",
+            "",
+            "r01",
+            "oecd",
+            "https://x.org",
+        ]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
-                      | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 
 
 def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -70,10 +93,15 @@ def mutated(draw: st.DrawFn) -> tuple[str, Any]:
     return name, doc
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(case=mutated())
-def test_mutated_documents_give_issues_never_exceptions(case: tuple[str, Any], tmp_path: Path) -> None:
+def test_mutated_documents_give_issues_never_exceptions(
+    case: tuple[str, Any], tmp_path: Path
+) -> None:
     """Any structural mutation of a valid file yields only known, located issues."""
     name, doc = case
     root = tmp_path / "data"
@@ -85,11 +113,15 @@ def test_mutated_documents_give_issues_never_exceptions(case: tuple[str, Any], t
     assert all(issue.file for issue in report.issues)
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(position=st.integers(0, 10_000), noise=st.binary(min_size=1, max_size=12))
-def test_corrupted_bytes_give_issues_never_exceptions(position: int, noise: bytes,
-                                                      tmp_path: Path) -> None:
+def test_corrupted_bytes_give_issues_never_exceptions(
+    position: int, noise: bytes, tmp_path: Path
+) -> None:
     """Random bytes spliced into a valid file yield only known issues, never an exception."""
     root = tmp_path / "data"
     shutil.rmtree(root, ignore_errors=True)

@@ -27,8 +27,10 @@ CASES: list[tuple[str, list[tuple[str, int | None]]]] = [
     ("mappings/skos-cycle.yaml", [("skos-cycle", 4)]),
     ("mappings/unknown-match-concept.yaml", [("unknown-reference", 5)]),
     ("organisations/duplicate-organisation.yaml", [("duplicate-id", 4)]),
-    ("organisations/unknown-parent-and-country.yaml",
-     [("unknown-reference", 6), ("unknown-country", 7)]),
+    (
+        "organisations/unknown-parent-and-country.yaml",
+        [("unknown-reference", 6), ("unknown-country", 7)],
+    ),
     ("reports/alias-bomb.yaml", [("alias", 9)]),
     ("reports/bad-doi.yaml", [("bad-format", 11)]),
     ("reports/bad-id.yaml", [("bad-id", 1), ("id-mismatch", 1)]),
@@ -107,8 +109,11 @@ def test_invalid_fixture_is_reported_at_its_line(
 
 def test_issues_of_all_files_come_in_one_run(valid_tree: Path) -> None:
     """Defects in several files are all reported by one validation of the directory."""
-    for fixture in ("reports/unknown-concept.yaml", "mappings/same-scheme-match.yaml",
-                    "organisations/unknown-parent-and-country.yaml"):
+    for fixture in (
+        "reports/unknown-concept.yaml",
+        "mappings/same-scheme-match.yaml",
+        "organisations/unknown-parent-and-country.yaml",
+    ):
         place_fixture(INVALID / fixture, valid_tree)
     codes = {i.code for i in validate([valid_tree]).issues}
     assert {"unknown-reference", "same-scheme-match", "unknown-country"} <= codes
@@ -139,8 +144,10 @@ def test_python_tag_is_never_executed(valid_tree: Path, tmp_path: Path) -> None:
     """A !!python/object/apply tag is an issue and its code does not run."""
     marker = tmp_path / "pwned"
     target = valid_tree / "reports" / "tiny-report.yaml"
-    target.write_text(f"id: tiny-report\ntitle: !!python/object/apply:os.system "
-                      f"['touch {marker}']\n", encoding="utf-8")
+    target.write_text(
+        f"id: tiny-report\ntitle: !!python/object/apply:os.system ['touch {marker}']\n",
+        encoding="utf-8",
+    )
     report = validate([target])
     assert [i.code for i in report.issues] == ["forbidden-tag"]
     assert not marker.exists()
@@ -152,7 +159,9 @@ def test_unknown_reference_suggests_the_closest_concept(valid_tree: Path) -> Non
     (issue,) = validate([target]).issues
     assert issue.hint == "did you mean 'tiny-framework/privacy'?"
     assert str(issue).startswith(f"{issue.file}:14:")
-    assert "unknown-reference: 'tiny-framework/privcy' is not a concept of tiny-framework" in str(issue)
+    assert "unknown-reference: 'tiny-framework/privcy' is not a concept of tiny-framework" in str(
+        issue
+    )
 
 
 def test_unquoted_norway_keeps_its_code_and_suggests_quoting(valid_tree: Path) -> None:

@@ -93,7 +93,9 @@ def framework(data: dict[str, Any]) -> Framework:
     )
 
 
-def recommendation(data: dict[str, Any], report_id: str, default_countries: tuple[str, ...]) -> Recommendation:
+def recommendation(
+    data: dict[str, Any], report_id: str, default_countries: tuple[str, ...]
+) -> Recommendation:
     """One recommendation mapping; countries default to the report's when it names exactly one."""
     countries = tuple(data["countries"]) if "countries" in data else default_countries
     src = source(data["source"], report_id)

@@ -66,45 +66,77 @@ class _Context:
                 hint = f"did you mean '{by_label[concept_id.replace('-', ' ').casefold()]}'?"
         yield Finding(key, path, "unknown-reference", message, hint)
 
-    def ref(self, key: str, path: tuple[PathPart, ...], value: str | None, what: str,
-            known: Iterable[str]) -> Iterator[Finding]:
+    def ref(
+        self,
+        key: str,
+        path: tuple[PathPart, ...],
+        value: str | None,
+        what: str,
+        known: Iterable[str],
+    ) -> Iterator[Finding]:
         known = set(known)
         if value is None or f"{what}:{value}" in self.unreadable or f"{what}:*" in self.unreadable:
             return
         if value not in known:
-            yield Finding(key, path, "unknown-reference", f"there is no {what} '{value}'",
-                          did_you_mean(value, known))
+            yield Finding(
+                key,
+                path,
+                "unknown-reference",
+                f"there is no {what} '{value}'",
+                did_you_mean(value, known),
+            )
 
-    def source(self, key: str, path: tuple[PathPart, ...], source: Source | None,
-               implicit_report: str | None = None) -> Iterator[Finding]:
+    def source(
+        self,
+        key: str,
+        path: tuple[PathPart, ...],
+        source: Source | None,
+        implicit_report: str | None = None,
+    ) -> Iterator[Finding]:
         if source is not None and source.report != implicit_report:
-            yield from self.ref(key, (*path, "source", "report"), source.report, "report",
-                                self.reports)
+            yield from self.ref(
+                key, (*path, "source", "report"), source.report, "report", self.reports
+            )
 
 
 def _country(key: str, path: tuple[PathPart, ...], code: str) -> Iterator[Finding]:
     if not countries.is_alpha3(code):
-        yield Finding(key, path, "unknown-country",
-                      f"'{code}' is not an ISO 3166-1 alpha-3 country code", countries.suggest(code))
+        yield Finding(
+            key,
+            path,
+            "unknown-country",
+            f"'{code}' is not an ISO 3166-1 alpha-3 country code",
+            countries.suggest(code),
+        )
 
 
 def _duplicates(key: str, field: str, values: tuple[str, ...]) -> Iterator[Finding]:
     for value, count in Counter(values).items():
         if count > 1:
             index = len(values) - 1 - values[::-1].index(value)
-            yield Finding(key, (field, index), "duplicate-value", f"'{value}' is listed {count} times "
-                          f"in {field}", "keep one")
+            yield Finding(
+                key,
+                (field, index),
+                "duplicate-value",
+                f"'{value}' is listed {count} times in {field}",
+                "keep one",
+            )
 
 
-def _labels_unique(key: str, parent: str, labelled: list[tuple[tuple[PathPart, ...], LangText]]
-                   ) -> Iterator[Finding]:
+def _labels_unique(
+    key: str, parent: str, labelled: list[tuple[tuple[PathPart, ...], LangText]]
+) -> Iterator[Finding]:
     seen: dict[tuple[str, str], tuple[PathPart, ...]] = {}
     for path, label in labelled:
         for lang, text in label.values:
             token = (lang, text.casefold().strip())
             if token in seen:
-                yield Finding(key, (*path, "label"), "duplicate-label",
-                              f"label '{text}'@{lang} is already used in {parent}")
+                yield Finding(
+                    key,
+                    (*path, "label"),
+                    "duplicate-label",
+                    f"label '{text}'@{lang} is already used in {parent}",
+                )
             else:
                 seen[token] = path
 
@@ -115,9 +147,14 @@ def _check_framework(ctx: _Context, framework: Framework) -> Iterator[Finding]:
         yield from ctx.ref(key, ("defined_in",), framework.defined_in, "report", ctx.reports)
         report = ctx.reports.get(framework.defined_in)
         if report is not None and framework.id not in report.defines:
-            yield Finding(key, ("defined_in",), "inconsistent-definition",
-                          f"defined_in is '{report.id}' but that report's defines does not list "
-                          f"'{framework.id}'", f"add it to {report.id}'s defines")
+            yield Finding(
+                key,
+                ("defined_in",),
+                "inconsistent-definition",
+                f"defined_in is '{report.id}' but that report's defines does not list "
+                f"'{framework.id}'",
+                f"add it to {report.id}'s defines",
+            )
     yield from ctx.source(key, (), framework.source)
     seen: dict[str, tuple[PathPart, ...]] = {}
     pillar_labels = []
@@ -132,9 +169,13 @@ def _check_framework(ctx: _Context, framework: Framework) -> Iterator[Finding]:
             element_labels.append((element_path, element.label))
         for path, concept_id, source in nodes:
             if concept_id in seen:
-                yield Finding(key, (*path, "id"), "duplicate-id",
-                              f"concept id '{concept_id}' is already used in {framework.id}",
-                              "a concept is either a pillar or an element, once")
+                yield Finding(
+                    key,
+                    (*path, "id"),
+                    "duplicate-id",
+                    f"concept id '{concept_id}' is already used in {framework.id}",
+                    "a concept is either a pillar or an element, once",
+                )
             seen[concept_id] = path
             yield from ctx.source(key, path, source)
         yield from _labels_unique(key, f"pillar '{pillar.id}'", element_labels)
@@ -157,14 +198,22 @@ def _check_report(ctx: _Context, report: Report) -> Iterator[Finding]:
     for i, rec in enumerate(report.recommendations):
         path: tuple[PathPart, ...] = ("recommendations", i)
         if rec.id in seen:
-            yield Finding(key, (*path, "id"), "duplicate-id",
-                          f"recommendation id '{rec.id}' is already used in {report.id}")
+            yield Finding(
+                key,
+                (*path, "id"),
+                "duplicate-id",
+                f"recommendation id '{rec.id}' is already used in {report.id}",
+            )
         seen.add(rec.id)
         if not rec.countries:
-            yield Finding(key, path, "missing-field",
-                          f"recommendation '{rec.id}' has no countries and the report has "
-                          f"{len(report.countries)} subject countries to default to",
-                          "list the countries it is addressed to")
+            yield Finding(
+                key,
+                path,
+                "missing-field",
+                f"recommendation '{rec.id}' has no countries and the report has "
+                f"{len(report.countries)} subject countries to default to",
+                "list the countries it is addressed to",
+            )
         for j, code in enumerate(rec.countries):
             yield from _country(key, (*path, "countries", j), code)
         for j, ref in enumerate(rec.concepts):
@@ -212,23 +261,36 @@ def _check_crosswalks(ctx: _Context) -> Iterator[Finding]:
             if bad:
                 continue
             if match.source_concept.split("/")[0] == match.target_concept.split("/")[0]:
-                yield Finding(key, path, "same-scheme-match",
-                              f"'{match.source_concept}' and '{match.target_concept}' are in the "
-                              "same framework", "SKOS mapping relations link different schemes")
+                yield Finding(
+                    key,
+                    path,
+                    "same-scheme-match",
+                    f"'{match.source_concept}' and '{match.target_concept}' are in the "
+                    "same framework",
+                    "SKOS mapping relations link different schemes",
+                )
                 continue
             pair = frozenset((match.source_concept, match.target_concept))
             known = relations.setdefault(pair, {})
             statement = _statement(match.source_concept, match.target_concept, match.relation)
             if statement in known:
-                yield Finding(key, path, "duplicate-value",
-                              f"{match.source_concept} {match.relation} {match.target_concept} "
-                              "is stated twice")
+                yield Finding(
+                    key,
+                    path,
+                    "duplicate-value",
+                    f"{match.source_concept} {match.relation} {match.target_concept} "
+                    "is stated twice",
+                )
             elif known and "exact" in {r for _, _, r in (*known, statement)}:
                 other = "exact" if match.relation != "exact" else next(r for _, _, r in known)
-                yield Finding(key, path, "conflicting-match",
-                              f"{match.source_concept} and {match.target_concept} are both "
-                              f"'{match.relation}' and '{other}' matches",
-                              "an exact match excludes the other relations (SKOS S46)")
+                yield Finding(
+                    key,
+                    path,
+                    "conflicting-match",
+                    f"{match.source_concept} and {match.target_concept} are both "
+                    f"'{match.relation}' and '{other}' matches",
+                    "an exact match excludes the other relations (SKOS S46)",
+                )
             known[statement] = (key, path)
             if match.relation == "broad":
                 broader.setdefault(match.source_concept, set()).add(match.target_concept)
@@ -237,16 +299,17 @@ def _check_crosswalks(ctx: _Context) -> Iterator[Finding]:
     yield from _cycles(broader, relations)
 
 
-def _cycles(broader: dict[str, set[str]],
-            relations: dict[frozenset[str], dict[_Statement, tuple[str, tuple[PathPart, ...]]]]
-            ) -> Iterator[Finding]:
+def _cycles(
+    broader: dict[str, set[str]],
+    relations: dict[frozenset[str], dict[_Statement, tuple[str, tuple[PathPart, ...]]]],
+) -> Iterator[Finding]:
     state: dict[str, int] = {}  # 1 on the stack, 2 done
 
     def visit(node: str, trail: list[str]) -> Iterator[list[str]]:
         state[node] = 1
         for parent in sorted(broader.get(node, ())):
             if state.get(parent) == 1:
-                yield [*trail[trail.index(parent):], parent] if parent in trail else [node, parent]
+                yield [*trail[trail.index(parent) :], parent] if parent in trail else [node, parent]
             elif parent not in state:
                 yield from visit(parent, [*trail, parent])
         state[node] = 2
@@ -255,8 +318,12 @@ def _cycles(broader: dict[str, set[str]],
         if start not in state:
             for cycle in visit(start, [start]):
                 key, path = relations[frozenset(cycle[-2:])][(cycle[-2], cycle[-1], "broad")]
-                yield Finding(key, path, "skos-cycle",
-                              "broad/narrow matches form a cycle: " + " → ".join(cycle))
+                yield Finding(
+                    key,
+                    path,
+                    "skos-cycle",
+                    "broad/narrow matches form a cycle: " + " → ".join(cycle),
+                )
 
 
 def check(kb: KnowledgeBase, unreadable: Iterable[str] = ()) -> list[Finding]:

@@ -27,7 +27,9 @@ def _index() -> dict[str, list[str]]:
     index: dict[str, list[str]] = {}
     for country in pycountry.countries:
         keys = {country.alpha_2, country.alpha_3, country.name}
-        keys |= {getattr(country, a) for a in ("official_name", "common_name") if hasattr(country, a)}
+        keys |= {
+            getattr(country, a) for a in ("official_name", "common_name") if hasattr(country, a)
+        }
         for key in keys:
             codes = index.setdefault(_fold(key), [])
             if country.alpha_3 not in codes:
@@ -70,8 +72,9 @@ def resolve(text: str) -> str:
     index = _index()
     if folded in index:
         return index[folded][0]
-    partial = sorted({c for key, codes in index.items() if len(key) > 3 and folded in key
-                      for c in codes})
+    partial = sorted(
+        {c for key, codes in index.items() if len(key) > 3 and folded in key for c in codes}
+    )
     if len(partial) == 1:
         return partial[0]
     if len(partial) > 1:

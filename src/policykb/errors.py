@@ -1,4 +1,4 @@
-"""The two error channels: ``Issue`` values for problems in the data, ``PolicykbError`` to stop a run.
+"""Two error channels: ``Issue`` values for problems in the data, ``PolicykbError`` to stop a run.
 
 Every issue code is listed once in :data:`CODES` with its severity and what it means; the
 README's table of codes is generated from the same table, and tests check that every code the
@@ -109,7 +109,7 @@ def make_issue(
     column: int | None = None,
     hint: str | None = None,
 ) -> Issue:
-    """An issue whose severity comes from :data:`CODES` (so the table is the one place it is set)."""
+    """An issue whose severity comes from :data:`CODES`, the one place severities are set."""
     return Issue(code, message, file, line, column, hint, CODES[code][0])
 
 

@@ -34,7 +34,7 @@ def shipped_data_dir() -> Path:
 
 
 def find_data_dir(option: Path | None = None) -> Path:
-    """The data directory: ``--data``, else ``$POLICYKB_DATA``, else ``./data``, else the shipped copy."""
+    """The data directory: ``--data``, ``$POLICYKB_DATA``, ``./data`` or the shipped copy."""
     if option is not None:
         chosen, why = option, "--data"
     elif os.environ.get(ENV_VAR):
@@ -44,8 +44,10 @@ def find_data_dir(option: Path | None = None) -> Path:
     else:
         chosen, why = shipped_data_dir(), "the shipped data"
     if not chosen.is_dir():
-        raise DataDirError(f"data directory '{chosen}' (from {why}) does not exist",
-                           "point --data at a folder holding frameworks/ and reports/")
+        raise DataDirError(
+            f"data directory '{chosen}' (from {why}) does not exist",
+            "point --data at a folder holding frameworks/ and reports/",
+        )
     return chosen
 
 
@@ -63,7 +65,9 @@ def file_kind(path: Path, root: Path) -> str | None:
 
 def data_files(root: Path) -> list[Path]:
     """Every data file under ``root``, in a stable order."""
-    found = [root / f"organisations{s}" for s in _SUFFIXES if (root / f"organisations{s}").is_file()]
+    found = [
+        root / f"organisations{s}" for s in _SUFFIXES if (root / f"organisations{s}").is_file()
+    ]
     for folder in _FOLDERS:
         directory = root / folder
         if directory.is_dir():
@@ -100,8 +104,11 @@ class Corpus:
             report_id, rec_id = key.split(":", 1)[1].split("/", 1)
             parsed, base = self.origins[f"report:{report_id}"]
             report = self.kb.report(report_id)
-            index = next((i for i, r in enumerate(report.recommendations) if r.id == rec_id), 0) \
-                if report else 0
+            index = (
+                next((i for i, r in enumerate(report.recommendations) if r.id == rec_id), 0)
+                if report
+                else 0
+            )
             base = (*base, "recommendations", index)
         elif key.startswith("concept:"):
             framework_id, concept_id = key.split(":", 1)[1].split("/", 1)
@@ -124,12 +131,17 @@ def _concept_path(framework: Framework | None, concept_id: str) -> JsonPath:
 
 
 def read(root: Path, only: Iterable[Path] = ()) -> Corpus:
-    """Read every data file under ``root``; issues of files outside ``only`` (when given) are dropped."""
+    """Read every data file under ``root``; keep only issues of the files in ``only`` if given."""
     if not root.is_dir():
         raise DataDirError(f"'{root}' is not a directory")
     parsed = [read_yaml_file(p, display_path(p)) for p in data_files(root)]
     corpus = Corpus(root, KnowledgeBase(), parsed, [])
-    items: dict[str, list[Any]] = {"framework": [], "report": [], "organisation": [], "crosswalk": []}
+    items: dict[str, list[Any]] = {
+        "framework": [],
+        "report": [],
+        "organisation": [],
+        "crosswalk": [],
+    }
     unreadable: set[str] = set()
     for file in parsed:
         corpus.issues += file.issues
@@ -153,16 +165,26 @@ def read(root: Path, only: Iterable[Path] = ()) -> Corpus:
     for finding in checks.check(corpus.kb, unreadable):
         file, base = corpus.origins[finding.key]
         corpus.issues.append(
-            file.issue(finding.code, finding.message, (*base, *finding.path), key=finding.at_key,
-                       hint=finding.hint)
+            file.issue(
+                finding.code,
+                finding.message,
+                (*base, *finding.path),
+                key=finding.at_key,
+                hint=finding.hint,
+            )
         )
     for file in parsed:
         if file.data is not None and "id" in file.data and file.path.stem != file.data["id"]:
             kind = file_kind(file.path, root)
             if kind in ("framework", "report", "mapping"):
-                corpus.issues.append(file.issue(
-                    "id-mismatch", f"the file is named '{file.path.name}' but holds id "
-                    f"'{file.data['id']}'", ("id",), hint=f"rename it {file.data['id']}.yaml"))
+                corpus.issues.append(
+                    file.issue(
+                        "id-mismatch",
+                        f"the file is named '{file.path.name}' but holds id '{file.data['id']}'",
+                        ("id",),
+                        hint=f"rename it {file.data['id']}.yaml",
+                    )
+                )
     if only:
         wanted = {p.resolve() for p in only}
         shown = {display_path(p) for p in wanted}
@@ -191,16 +213,26 @@ def _build(data: dict[str, Any], kind: str) -> Iterator[tuple[str, Any, JsonPath
             yield f"organisation:{organisation.id}", organisation, ("organisations", index)
 
 
-def _add(corpus: Corpus, items: dict[str, list[Any]], key: str,
-         item: Framework | Report | Organisation | Crosswalk, file: ParsedFile,
-         path: JsonPath) -> None:
+def _add(
+    corpus: Corpus,
+    items: dict[str, list[Any]],
+    key: str,
+    item: Framework | Report | Organisation | Crosswalk,
+    file: ParsedFile,
+    path: JsonPath,
+) -> None:
     if key in corpus.origins:
         first, first_path = corpus.origins[key]
         line, _ = first.locate((*first_path, "id"))
         kind, ident = key.split(":", 1)
-        corpus.issues.append(file.issue(
-            "duplicate-id", f"{kind} id '{ident}' is already used", (*path, "id"),
-            hint=f"first defined at {first.display}:{line}"))
+        corpus.issues.append(
+            file.issue(
+                "duplicate-id",
+                f"{kind} id '{ident}' is already used",
+                (*path, "id"),
+                hint=f"first defined at {first.display}:{line}",
+            )
+        )
         return
     corpus.origins[key] = (file, path)
     items[key.split(":", 1)[0]].append(item)

@@ -1,4 +1,4 @@
-"""The knowledge base as frozen values: frameworks, reports, recommendations, organisations, mappings.
+"""The knowledge base as frozen values: frameworks, reports, recommendations, organisations.
 
 No I/O happens here. The loader builds these from YAML, the RDF reader builds them from a graph,
 and everything else reads them. Collections are tuples so that every value is hashable and two

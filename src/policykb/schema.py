@@ -15,20 +15,21 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from policykb import countries
-
-if TYPE_CHECKING:
-    from jsonschema.exceptions import ValidationError
 
 KINDS = ("framework", "report", "organisations", "mapping")
 
 _PATTERN_CODES = {
-    "^[a-z0-9]+(-[a-z0-9]+)*$": ("bad-id", "is not a slug (lower-case letters and digits, "
-                                           "hyphen-separated)"),
+    "^[a-z0-9]+(-[a-z0-9]+)*$": (
+        "bad-id",
+        "is not a slug (lower-case letters and digits, hyphen-separated)",
+    ),
     "^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$": (
-        "unknown-reference", "is not a qualified concept id 'framework-id/concept-id'"),
+        "unknown-reference",
+        "is not a qualified concept id 'framework-id/concept-id'",
+    ),
     "^[A-Z]{3}$": ("unknown-country", "is not an ISO 3166-1 alpha-3 country code"),
 }
 
@@ -61,7 +62,8 @@ def schema(kind: str) -> dict[str, Any]:
 def _fast_validator(kind: str) -> Callable[[Any], Any]:
     import fastjsonschema
 
-    return fastjsonschema.compile(schema(kind))  # type: ignore[no-any-return]
+    validator: Callable[[Any], Any] = fastjsonschema.compile(schema(kind))
+    return validator
 
 
 @cache
@@ -87,47 +89,66 @@ def _problems(data: Any, kind: str) -> Iterator[SchemaProblem]:
         yield from _translate(error)
 
 
-def _translate(error: ValidationError) -> Iterator[SchemaProblem]:
+def _translate(error: Any) -> Iterator[SchemaProblem]:
     path = tuple(error.absolute_path)
     where = _name(path)
     kind, value = error.validator, error.instance
     if kind == "additionalProperties":
         known = sorted(error.schema.get("properties", {}))
         for extra in sorted(set(value) - set(known)):
-            yield SchemaProblem("unknown-field", f"unknown field '{extra}'{_in(where)}",
-                                (*path, extra), key=True,
-                                hint=_did_you_mean(extra, known) or f"known fields: {', '.join(known)}")
+            yield SchemaProblem(
+                "unknown-field",
+                f"unknown field '{extra}'{_in(where)}",
+                (*path, extra),
+                key=True,
+                hint=_did_you_mean(extra, known) or f"known fields: {', '.join(known)}",
+            )
     elif kind == "required":
         missing = _missing(error)
-        yield SchemaProblem("missing-field", f"required field '{missing}' is missing{_in(where)}",
-                            path)
+        yield SchemaProblem(
+            "missing-field", f"required field '{missing}' is missing{_in(where)}", path
+        )
     elif kind == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
         hint = f"quote it: '{value}'" if expected == "string" and _scalar(value) else None
-        yield SchemaProblem("wrong-type", f"{where} should be {_article(expected)}, "
-                            f"not {_describe(value)}", path, hint=hint)
+        yield SchemaProblem(
+            "wrong-type",
+            f"{where} should be {_article(expected)}, not {_describe(value)}",
+            path,
+            hint=hint,
+        )
     elif kind == "oneOf":
-        yield SchemaProblem("wrong-type", f"{where} should be a text or a mapping of language "
-                            f"to text ({{en: …, es: …}}), not {_describe(value)}", path)
+        yield SchemaProblem(
+            "wrong-type",
+            f"{where} should be a text or a mapping of language "
+            f"to text ({{en: …, es: …}}), not {_describe(value)}",
+            path,
+        )
     elif kind == "pattern":
         yield _pattern_problem(error, path, where)
     elif kind == "enum":
         allowed = [str(v) for v in error.validator_value]
-        yield SchemaProblem("bad-value", f"{where} is '{value}', not one of {', '.join(allowed)}",
-                            path, hint=_did_you_mean(str(value), allowed))
+        yield SchemaProblem(
+            "bad-value",
+            f"{where} is '{value}', not one of {', '.join(allowed)}",
+            path,
+            hint=_did_you_mean(str(value), allowed),
+        )
     elif kind in ("minItems", "minLength", "minProperties"):
         yield SchemaProblem("empty-value", f"{where} must not be empty", path)
     else:
         yield SchemaProblem("bad-value", f"{where}: {error.message}", path)
 
 
-def _missing(error: ValidationError) -> str:
+def _missing(error: Any) -> str:
     match = re.match(r"'([^']+)' is a required property", error.message)
     return match.group(1) if match else error.message
 
 
-def _pattern_problem(error: ValidationError, path: tuple[str | int, ...], where: str) -> SchemaProblem:
+def _pattern_problem(
+    error: Any, path: tuple[str | int, ...], where: str
+) -> SchemaProblem:
     value = error.instance
     code, what = _PATTERN_CODES.get(error.validator_value, ("bad-format", ""))
     hint = None
@@ -181,6 +202,12 @@ def _describe(value: Any) -> str:
 
 
 def _article(word: str) -> str:
-    nouns = {"string": "a text", "integer": "a whole number", "array": "a list",
-             "object": "a mapping", "boolean": "true or false", "number": "a number"}
+    nouns = {
+        "string": "a text",
+        "integer": "a whole number",
+        "array": "a list",
+        "object": "a mapping",
+        "boolean": "true or false",
+        "number": "a number",
+    }
     return " or ".join(nouns.get(w, w) for w in word.split(" or "))

@@ -30,20 +30,25 @@ class ValidationReport:
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form of DESIGN §7: ``{valid, files, issues: [...]}``."""
-        return {"valid": self.valid, "files": self.files,
-                "issues": [i.as_dict() for i in self.issues]}
+        return {
+            "valid": self.valid,
+            "files": self.files,
+            "issues": [i.as_dict() for i in self.issues],
+        }
 
 
 def data_root(path: Path) -> Path:
-    """The data directory a file or folder belongs to (the folder holding frameworks/, reports/ …)."""
+    """The data directory (holding frameworks/ and reports/) that a file or folder belongs to."""
     path = path.resolve()
     for candidate in (path, *path.parents):
         if candidate.is_dir() and any((candidate / d).is_dir() for d in ("frameworks", "reports")):
             return candidate
     if path.is_dir():
         return path
-    raise DataDirError(f"'{path}' is not inside a policykb data directory",
-                       "a data directory holds frameworks/ and reports/ folders")
+    raise DataDirError(
+        f"'{path}' is not inside a policykb data directory",
+        "a data directory holds frameworks/ and reports/ folders",
+    )
 
 
 def validate(paths: Sequence[Path]) -> ValidationReport:
@@ -56,9 +61,11 @@ def validate(paths: Sequence[Path]) -> ValidationReport:
         named = groups.setdefault(root, [])
         if path.is_file():
             if loader.file_kind(path.resolve(), root) is None:
-                raise DataDirError(f"'{path}' is not a policykb data file",
-                                   "data files are organisations.yaml and */*.yaml under "
-                                   "frameworks/, reports/ and mappings/")
+                raise DataDirError(
+                    f"'{path}' is not a policykb data file",
+                    "data files are organisations.yaml and */*.yaml under "
+                    "frameworks/, reports/ and mappings/",
+                )
             named.append(path)
     corpora = []
     issues: list[Issue] = []

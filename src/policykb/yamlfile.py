@@ -53,9 +53,9 @@ class _TooDeepError(Exception):
 class _Loader(yaml.CSafeLoader):
     """libyaml parsing with a narrow set of types and an issue list instead of silent choices."""
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's class-level registry
-    yaml_constructors: dict[Any, Any] = {}  # noqa: RUF012
-    yaml_multi_constructors: dict[Any, Any] = {}  # noqa: RUF012
+    yaml_implicit_resolvers = {}  # noqa: RUF012 - PyYAML's class-level registries, ours alone
+    yaml_constructors = {}  # noqa: RUF012
+    yaml_multi_constructors = {}  # noqa: RUF012
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -153,7 +153,11 @@ def _register() -> None:
     add = _Loader.add_implicit_resolver
     # First match wins among resolvers sharing a first character, so the YAML 1.1 forms go first.
     add(_AMBIGUOUS_TAG, _YAML11_ONLY, list("yYnNoO-+0123456789."))
-    add("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    add(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
     add("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
     add(
         "tag:yaml.org,2002:float",
@@ -172,7 +176,7 @@ def _register() -> None:
         (_AMBIGUOUS_TAG, _construct_ambiguous),
         (None, _construct_undefined),  # any other tag, !!python/... included
     ):
-        _Loader.add_constructor(tag, constructor)  # type: ignore[arg-type]
+        _Loader.add_constructor(tag, constructor)
 
 
 _register()
@@ -202,7 +206,9 @@ class ParsedFile:
         line, column = self.locate(where, key=key)
         return make_issue(code, message, self.display, line, column, hint)
 
-    def locate(self, where: Sequence[PathPart], *, key: bool = False) -> tuple[int | None, int | None]:
+    def locate(
+        self, where: Sequence[PathPart], *, key: bool = False
+    ) -> tuple[int | None, int | None]:
         """1-based line and column of the node at ``where``, or the nearest enclosing node."""
         if self.text is None:
             return None, None
@@ -237,8 +243,13 @@ def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
     shown = display or str(path)
     parsed = ParsedFile(path, shown, None, [])
 
-    def fail(code: str, message: str, line: int | None = None, column: int | None = None,
-             hint: str | None = None) -> ParsedFile:
+    def fail(
+        code: str,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> ParsedFile:
         parsed.issues.append(make_issue(code, message, shown, line, column, hint))
         return parsed
 
@@ -255,34 +266,49 @@ def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
         return fail("encoding", f"cannot read the file: {exc.strerror or exc}")
     if b"\x00" in raw:
         line, column = _position(raw, raw.index(b"\x00"))
-        return fail("binary-file", "the file holds NUL bytes: it is not a YAML text file", line,
-                    column)
+        return fail(
+            "binary-file", "the file holds NUL bytes: it is not a YAML text file", line, column
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _position(raw, exc.start)
-        return fail("encoding", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8", line, column,
-                    "save the file as UTF-8")
+        return fail(
+            "encoding",
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+            line,
+            column,
+            "save the file as UTF-8",
+        )
     parsed.text = text
     loader = _Loader(text)
     try:
         data = loader.get_single_data()
     except _TooDeepError as exc:
-        return fail("too-deep", f"the document nests more than {MAX_DEPTH} levels deep",
-                    *_mark(exc.mark))
+        return fail(
+            "too-deep", f"the document nests more than {MAX_DEPTH} levels deep", *_mark(exc.mark)
+        )
     except RecursionError:
         return fail("too-deep", "the document nests too deeply to read")
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         tag = str(exc.problem).split("'")[1] if "'" in str(exc.problem) else str(exc.problem)
-        return fail("forbidden-tag", f"tag {tag} is not allowed in data files",
-                    *_mark(mark), hint="remove the tag; policykb never executes YAML tags")
+        return fail(
+            "forbidden-tag",
+            f"tag {tag} is not allowed in data files",
+            *_mark(mark),
+            hint="remove the tag; policykb never executes YAML tags",
+        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "cannot be parsed"
         if _is_tab(text, mark) or "tab" in problem:
-            return fail("tab-indent", "a tab character is used for indentation", *_mark(mark),
-                        hint="indent with spaces")
+            return fail(
+                "tab-indent",
+                "a tab character is used for indentation",
+                *_mark(mark),
+                hint="indent with spaces",
+            )
         return fail("yaml-syntax", problem, *_mark(mark))
     except yaml.YAMLError as exc:
         return fail("yaml-syntax", str(exc).splitlines()[0])
@@ -294,20 +320,34 @@ def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
         return parsed  # a tagged value was dropped: checking the rest would mislead
     if loader._alias_seen:
         # the data holds placeholders where aliases were: checking it further would mislead
-        return fail("alias", "YAML anchors and aliases are not allowed in data files",
-                    *_first_alias(text), hint="write the value out where it is needed")
+        return fail(
+            "alias",
+            "YAML anchors and aliases are not allowed in data files",
+            *_first_alias(text),
+            hint="write the value out where it is needed",
+        )
     if data is None:
-        return fail("empty-file", "the file holds no data", 1, 1,
-                    "a data file is one YAML mapping; see 'policykb schema'")
+        return fail(
+            "empty-file",
+            "the file holds no data",
+            1,
+            1,
+            "a data file is one YAML mapping; see 'policykb schema'",
+        )
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
-        return fail("not-a-mapping", f"the top level is {kind}, not a mapping", 1, 1,
-                    "a data file holds one mapping of fields (id: …, title: …)")
+        return fail(
+            "not-a-mapping",
+            f"the top level is {kind}, not a mapping",
+            1,
+            1,
+            "a data file holds one mapping of fields (id: …, title: …)",
+        )
     parsed.data = data
     return parsed
 
 
-def _mark(mark: yaml.Mark | None) -> tuple[int | None, int | None]:
+def _mark(mark: Any) -> tuple[int | None, int | None]:
     if mark is None:
         return None, None
     return mark.line + 1, mark.column + 1

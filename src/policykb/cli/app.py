@@ -37,8 +37,10 @@ def report_error(exc: PolicykbError) -> None:
             err.print(escape(str(issue)))
         if len(shown) > 10:
             err.print(f"… and {len(shown) - 10} more")
-    err.print(f"[bold red]policykb: error:[/] {escape(exc.message)}"
-              + (f" ({escape(exc.hint)})" if exc.hint else ""))
+    err.print(
+        f"[bold red]policykb: error:[/] {escape(exc.message)}"
+        + (f" ({escape(exc.hint)})" if exc.hint else "")
+    )
 
 
 class PolicykbGroup(TyperGroup):
@@ -58,12 +60,17 @@ class PolicykbGroup(TyperGroup):
             raise typer.Exit(0) from None
         except Exception as exc:
             # typer's Exit/Abort and click's usage errors carry their own exit code
-            if isinstance(exc, typer.Exit | typer.Abort) or hasattr(exc, "exit_code") or \
-                    os.environ.get("POLICYKB_DEBUG"):
+            if (
+                isinstance(exc, typer.Exit | typer.Abort)
+                or hasattr(exc, "exit_code")
+                or os.environ.get("POLICYKB_DEBUG")
+            ):
                 raise
-            err.print(f"[bold red]policykb: internal error:[/] {escape(type(exc).__name__)}: "
-                      f"{escape(str(exc))} (set POLICYKB_DEBUG=1 for a traceback, and please "
-                      "report it)")
+            err.print(
+                f"[bold red]policykb: internal error:[/] {escape(type(exc).__name__)}: "
+                f"{escape(str(exc))} (set POLICYKB_DEBUG=1 for a traceback, and please "
+                "report it)"
+            )
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
 
@@ -100,13 +107,20 @@ def _version(value: bool) -> None:
 def main_options(
     ctx: typer.Context,
     data: Path | None = typer.Option(
-        None, "--data", "-d", help="Data directory (default: $POLICYKB_DATA, else ./data when it "
+        None,
+        "--data",
+        "-d",
+        help="Data directory (default: $POLICYKB_DATA, else ./data when it "
         "holds frameworks/ and reports/, else the data shipped with policykb).",
-        file_okay=False, show_default=False),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Read the data files afresh, "
-                                  "bypassing the load cache."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
+        file_okay=False,
+        show_default=False,
+    ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Read the data files afresh, bypassing the load cache."
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """Query, validate and export policykb."""
     ctx.obj = State(data=data, cache=not no_cache)

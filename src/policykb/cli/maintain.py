@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -13,14 +13,14 @@ from policykb.cli.app import app, data_dir, err, out
 from policykb.errors import ExitCode
 
 
-class ValidateFormat(str, Enum):
+class ValidateFormat(StrEnum):
     """Output formats of ``validate``."""
 
     text = "text"
     json = "json"
 
 
-class SchemaKind(str, Enum):
+class SchemaKind(StrEnum):
     """The data file kinds that have a JSON Schema."""
 
     framework = "framework"
@@ -33,9 +33,11 @@ class SchemaKind(str, Enum):
 def validate(
     ctx: typer.Context,
     paths: list[Path] | None = typer.Argument(
-        None, help="Data directories or files (default: the data directory).", show_default=False),
-    output_format: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-F",
-                                                 help="text (file:line:col: code: message) or json."),
+        None, help="Data directories or files (default: the data directory).", show_default=False
+    ),
+    output_format: ValidateFormat = typer.Option(
+        ValidateFormat.text, "--format", "-F", help="text (file:line:col: code: message) or json."
+    ),
 ) -> None:
     """Check the data: YAML syntax, schema, ids, references, countries and SKOS sanity.
 

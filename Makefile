@@ -1,0 +1,43 @@
+# policykb — the commands a newcomer needs. Each target creates .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help demo test lint typecheck check exports bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## set up, then validate the shipped data and ask it a few questions
+	$(BIN)/policykb validate
+	$(BIN)/policykb stats
+	$(BIN)/policykb recommendations --country Chile --pillar data-driven-public-sector/trust
+	$(BIN)/policykb coverage --framework digital-identity-framework
+
+test: $(STAMP)  ## set up, then run lint, type checks and the whole test suite
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)  ## ruff lint and format check
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)  ## mypy --strict on src/
+	$(BIN)/mypy
+
+exports: $(STAMP)  ## regenerate exports/ from the shipped data
+	$(BIN)/policykb export --all exports/
+
+bench: $(STAMP)  ## run the benchmarks (see bench/README or the README's Performance section)
+	$(BIN)/python bench/run.py
+
+clean:  ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
