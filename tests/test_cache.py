@@ -1,0 +1,244 @@
+"""The load cache: real files on disk, real subprocesses where processes matter."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policykb import cache
+from policykb.errors import InvalidDataError
+from policykb.loader import load
+
+REPO = Path(__file__).parent.parent
+VALID = Path(__file__).parent / "data" / "valid"
+
+#: Loads through the cache in a fresh interpreter and prints what it got, as JSON.
+_PROBE = """
+import json, sys
+from pathlib import Path
+from policykb.cache import load_cached
+kb = load_cached(Path(sys.argv[1]))
+heavy = [m for m in ("jsonschema", "fastjsonschema", "networkx", "rdflib", "pycountry")
+         if m in sys.modules]
+print(json.dumps({"reports": [r.id for r in kb.reports],
+                  "frameworks": [f.id for f in kb.frameworks],
+                  "titles": [r.title for r in kb.reports], "heavy": heavy}))
+"""
+
+
+@pytest.fixture
+def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache directory that this test's loads (and subprocesses) use."""
+    where = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV_VAR, str(where))
+    return where
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A fresh copy of the shipped data, which a test may change."""
+    root = tmp_path / "data"
+    shutil.copytree(REPO / "data", root)
+    return root
+
+
+def probe(root: Path) -> dict[str, list[str]]:
+    """Load ``root`` through the cache in a new process."""
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(root)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ.copy(),
+    )
+    result: dict[str, list[str]] = json.loads(done.stdout)
+    return result
+
+
+def files_under(directory: Path) -> set[Path]:
+    """Every file below ``directory``."""
+    return {p for p in directory.rglob("*") if p.is_file()}
+
+
+def test_hit_returns_the_same_knowledge_base(tree: Path, cache_root: Path) -> None:
+    """A second load comes from the one cache file and equals a fresh load."""
+    first = cache.load_cached(tree)
+    assert [p.name for p in files_under(cache_root)] == [cache.cache_file(tree).name]
+    assert cache.load_cached(tree) == first == load(tree)
+
+
+def test_cache_hit_path_imports_nothing_heavy(tree: Path, cache_root: Path) -> None:
+    """A warm load in a fresh process imports no jsonschema, networkx, rdflib or pycountry."""
+    probe(tree)  # cold: may import anything
+    assert cache.cache_file(tree).is_file()
+    assert probe(tree)["heavy"] == []
+
+
+def test_nothing_is_written_under_the_data_directory(tree: Path, cache_root: Path) -> None:
+    """Loading (cold, then warm) leaves the data directory exactly as it was."""
+    before = {p: p.stat().st_mtime_ns for p in files_under(tree)}
+    probe(tree)
+    probe(tree)
+    assert {p: p.stat().st_mtime_ns for p in files_under(tree)} == before
+    assert cache.cache_file(tree).is_file()
+
+
+def test_a_cache_dir_inside_the_data_is_not_used(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pointing the cache inside the data directory disables caching rather than pollute data/."""
+    monkeypatch.setenv(cache.ENV_VAR, str(tree / "cache"))
+    cache.load_cached(tree)
+    assert not (tree / "cache").exists()
+
+
+def test_an_edited_file_is_seen(tree: Path, cache_root: Path) -> None:
+    """Editing a file (even keeping its size) changes what the next process loads."""
+    report = tree / "reports" / "panama-digital-government-review.yaml"
+    probe(tree)
+    text = report.read_text()
+    old_title = next(line for line in text.splitlines() if line.startswith("title: "))
+    new_title = "title: " + "X" * (len(old_title) - len("title: "))  # same size on disk
+    report.write_text(text.replace(old_title, new_title, 1))
+    assert "X" * (len(old_title) - len("title: ")) in probe(tree)["titles"]
+
+
+def test_an_added_file_is_seen(tree: Path, cache_root: Path) -> None:
+    """A new report file appears in the next process's knowledge base."""
+    probe(tree)
+    source = tree / "reports" / "can-these-bones-live.yaml"
+    text = source.read_text().replace("id: can-these-bones-live", "id: a-new-report", 1)
+    (tree / "reports" / "a-new-report.yaml").write_text(text)
+    assert "a-new-report" in probe(tree)["reports"]
+
+
+def test_a_removed_file_is_seen(tree: Path, cache_root: Path) -> None:
+    """A deleted report file disappears from the next process's knowledge base."""
+    assert "pride-in-the-name-of-gov-uk" in probe(tree)["reports"]
+    (tree / "reports" / "pride-in-the-name-of-gov-uk.yaml").unlink()
+    assert "pride-in-the-name-of-gov-uk" not in probe(tree)["reports"]
+
+
+def test_a_renamed_file_is_seen(tree: Path, cache_root: Path) -> None:
+    """Renaming (which keeps size and mtime) away from and back to a data name is seen each time."""
+    report = tree / "reports" / "pride-in-the-name-of-gov-uk.yaml"
+    hidden = report.with_suffix(".yaml.bak")
+    assert "pride-in-the-name-of-gov-uk" in probe(tree)["reports"]
+    report.rename(hidden)
+    assert "pride-in-the-name-of-gov-uk" not in probe(tree)["reports"]
+    hidden.rename(report)
+    assert "pride-in-the-name-of-gov-uk" in probe(tree)["reports"]
+
+
+def test_the_key_covers_file_names(tmp_path: Path) -> None:
+    """Renaming one data file to another data name (same size, same mtime) changes the key."""
+    root = tmp_path / "valid"
+    shutil.copytree(VALID, root)
+    before = cache.cache_key(root)
+    framework = root / "frameworks" / "tiny-framework.yaml"
+    framework.rename(framework.with_suffix(".yml"))
+    assert cache.cache_key(root) != before
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "truncated", "foreign", "empty", "other-key"])
+def test_a_damaged_cache_is_rebuilt(tree: Path, cache_root: Path, damage: str) -> None:
+    """A corrupt, truncated, foreign or stale cache file is ignored and replaced by a good one."""
+    cache.load_cached(tree)
+    target = cache.cache_file(tree)
+    good = target.read_bytes()
+    damaged = {
+        "corrupt": good[:200] + b"\x00garbage\xff" * 50 + good[400:],
+        "truncated": good[: len(good) // 2],
+        "foreign": b"\x80\x04\x95not policykb at all",
+        "empty": b"",
+        "other-key": good.replace(cache.cache_key(tree).encode(), b"0" * 64, 1),
+    }[damage]
+    target.write_bytes(damaged)
+    assert probe(tree)["reports"] == [r.id for r in load(tree).reports]
+    assert target.read_bytes() == good  # rebuilt, and the same as first written
+
+
+def test_a_foreign_pickle_with_the_right_header_is_ignored(tree: Path, cache_root: Path) -> None:
+    """A well-formed pickle of something other than a knowledge base is not returned."""
+    import pickle
+
+    cache.load_cached(tree)
+    target = cache.cache_file(tree)
+    header = target.read_bytes()[: len(cache._MAGIC) + 65]
+    target.write_bytes(header + pickle.dumps({"not": "a kb"}))
+    assert cache.load_cached(tree) == load(tree)
+
+
+def test_concurrent_writers_leave_a_valid_cache(tree: Path, cache_root: Path) -> None:
+    """Several processes loading a cold cache at once all succeed and leave one valid file."""
+    command = [sys.executable, "-c", _PROBE, str(tree)]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, env=os.environ.copy()) for _ in range(6)
+    ]
+    outputs = [run.communicate()[0] for run in runs]
+    assert all(run.returncode == 0 for run in runs)
+    assert len({json.loads(o)["reports"].__repr__() for o in outputs}) == 1
+    assert sorted(p.name for p in files_under(cache_root)) == [cache.cache_file(tree).name]
+    assert cache._read(cache.cache_file(tree), cache.cache_key(tree)) == load(tree)
+
+
+def test_no_cache_reads_and_writes_nothing(tree: Path, cache_root: Path) -> None:
+    """``use_cache=False`` (the CLI's --no-cache) neither writes nor trusts a cache file."""
+    cache.load_cached(tree, use_cache=False)
+    assert not cache_root.exists()
+    cache.load_cached(tree)
+    target = cache.cache_file(tree)
+    target.write_bytes(b"junk")
+    assert cache.load_cached(tree, use_cache=False) == load(tree)
+    assert target.read_bytes() == b"junk"
+
+
+def test_invalid_data_raises_every_time_and_is_not_cached(tree: Path, cache_root: Path) -> None:
+    """Invalid data raises InvalidDataError on each load and leaves no cache file."""
+    (tree / "reports" / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    for _ in range(2):
+        with pytest.raises(InvalidDataError):
+            cache.load_cached(tree)
+    assert not cache.cache_file(tree).exists()
+
+
+def test_the_key_changes_with_the_version(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new policykb version does not trust an older version's cache."""
+    import policykb
+
+    before = cache.cache_key(tree)
+    monkeypatch.setattr(policykb, "__version__", "999.0")
+    assert cache.cache_key(tree) != before
+
+
+def test_an_unwritable_cache_dir_is_not_an_error(
+    tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the cache directory cannot be created the load still succeeds, uncached."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv(cache.ENV_VAR, str(blocker / "cache"))
+    assert cache.load_cached(tree) == load(tree)
+
+
+def test_the_cli_uses_the_cache_unless_no_cache(tree: Path, cache_root: Path) -> None:
+    """``knowledge_base(ctx)`` goes through the cache, and --no-cache bypasses it."""
+    import typer
+
+    from policykb.cli.app import State, knowledge_base
+
+    def run(state: State) -> None:
+        command = typer.core.TyperCommand("probe")
+        with typer.Context(command, obj=state) as ctx:
+            assert knowledge_base(ctx) == load(tree)
+
+    run(State(data=tree, cache=False))
+    assert not cache_root.exists()
+    run(State(data=tree, cache=True))
+    assert cache.cache_file(tree).is_file()
