@@ -22,13 +22,13 @@ demo: $(STAMP)  ## set up, then validate the shipped data and ask it a few quest
 	$(BIN)/policykb coverage --framework digital-identity-framework
 
 test: $(STAMP)  ## set up, then run lint, type checks and the whole test suite
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)  ## ruff lint and format check
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 typecheck: $(STAMP)  ## mypy --strict on src/
 	$(BIN)/mypy
