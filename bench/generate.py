@@ -1,0 +1,161 @@
+"""Write a synthetic policykb corpus of the real data's shape, scaled to N reports.
+
+    python bench/generate.py --reports 1000 OUT_DIR
+
+The real frameworks, mappings, organisations and reports are copied from ``data/``; N
+synthetic reports of about 20 recommendations each are added, referencing real concepts,
+organisations and ISO 3166 countries. The output is deterministic for a given N and seed, and
+valid under ``policykb --data OUT_DIR validate``. 1,000 reports come to about 10 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+
+_VOCABULARY = (
+    "government digital public sector data service users citizens trust identity strategy "
+    "governance leadership capability skills procurement standards interoperability platform "
+    "open transparency accountability privacy consent security resilience infrastructure "
+    "agile iterative design delivery measurement performance value cycle co-ordination "
+    "ministry agency local national regional collaboration ecosystem innovation inclusion "
+    "accessibility well-being equity efficiency sustainability funding investment legislation "
+    "regulation oversight evaluation evidence portal registry catalogue authentication "
+    "ClaveÚnica Cédula Panamá Ciudadanía participación"
+)
+_WORDS = _VOCABULARY.split()
+_VERBS = (
+    "Establish",
+    "Strengthen",
+    "Develop",
+    "Ensure",
+    "Prioritise",
+    "Define",
+    "Invest in",
+    "Build",
+    "Adopt",
+    "Review",
+    "Create",
+    "Promote",
+    "Embed",
+    "Co-ordinate",
+    "Measure",
+)
+_SECTIONS = (
+    "Assessment and recommendations",
+    "Policy recommendations",
+    "Key findings",
+    "Governance",
+    "Data-driven public sector",
+    "Service design and delivery",
+)
+
+
+def _sentence(rng: random.Random, low: int, high: int) -> str:
+    words = [rng.choice(_WORDS) for _ in range(rng.randint(low, high))]
+    return f"{rng.choice(_VERBS)} {' '.join(words)}."
+
+
+def _real_facts() -> tuple[list[str], list[str], list[str], list[str]]:
+    """Concept ids (framework/concept), framework ids, organisation ids and country codes."""
+    from policykb.loader import load
+
+    kb = load(DATA)
+    concepts = [f"{f.id}/{c.id}" for f in kb.frameworks for c in f.concepts()]
+    frameworks = [f.id for f in kb.frameworks]
+    organisations = [o.id for o in kb.organisations]
+    import pycountry
+
+    countries = sorted(c.alpha_3 for c in pycountry.countries)
+    return concepts, frameworks, organisations, countries
+
+
+def report(
+    index: int, rng: random.Random, facts: tuple[list[str], list[str], list[str], list[str]]
+) -> dict[str, object]:
+    """One synthetic report (a plain dict in the data format) with about 20 recommendations."""
+    concepts, frameworks, organisations, countries = facts
+    ident = f"synthetic-report-{index:05d}"
+    subjects = sorted(rng.sample(countries, rng.choice((1, 1, 1, 2, 3))))
+    compares = sorted(set(rng.sample(countries, rng.randint(0, 8))) - set(subjects))
+    url = f"https://example.org/policykb-bench/{ident}"
+    recommendations = []
+    for number in range(1, rng.randint(17, 23) + 1):
+        recommendation: dict[str, object] = {
+            "id": f"r{index:05d}-{number:02d}",
+            "text": _sentence(rng, 8, 20),
+            "countries": sorted(rng.sample(subjects, rng.randint(1, len(subjects)))),
+            "concepts": sorted(rng.sample(concepts, rng.randint(1, 3))),
+        }
+        if rng.random() < 0.3:
+            recommendation["actors"] = sorted(rng.sample(organisations, rng.randint(1, 2)))
+        source = {
+            "report": ident,
+            "section": rng.choice(_SECTIONS),
+            "page": str(rng.randint(10, 300)),
+        }
+        if rng.random() < 0.3:
+            source["url"] = f"{url}#rec-{number}"
+        recommendation["source"] = source
+        recommendation["mapping"] = rng.choice(("inferred", "stated"))
+        recommendation["status"] = "recommendation" if rng.random() < 0.85 else "candidate"
+        recommendation["area"] = rng.choice(_SECTIONS)
+        recommendations.append(recommendation)
+    return {
+        "id": ident,
+        "title": f"Synthetic review {index}: " + _sentence(rng, 3, 8).rstrip("."),
+        "type": rng.choice(("report", "review", "working-paper", "policy-paper")),
+        "publisher": rng.choice(organisations),
+        "year": rng.randint(2005, 2025),
+        "series": "policykb benchmark corpus",
+        "url": url,
+        "language": "en",
+        "contributors": [{"name": f"Author {rng.randint(1, 500)}", "role": "author"}],
+        "countries": subjects,
+        "compares": compares,
+        "applies": sorted(rng.sample(frameworks, rng.randint(1, 3))),
+        "summary": " ".join(_sentence(rng, 15, 30) for _ in range(2)),
+        "source": {"url": url, "note": "Synthetic: generated by bench/generate.py."},
+        "notes": [_sentence(rng, 10, 20)],
+        "recommendations": recommendations,
+    }
+
+
+def generate(out: Path, reports: int, seed: int = 6) -> int:
+    """Write the corpus to ``out`` (replacing it); returns its size in bytes."""
+    if out.exists():
+        shutil.rmtree(out)
+    for folder in ("frameworks", "mappings", "reports"):
+        shutil.copytree(DATA / folder, out / folder)
+    shutil.copyfile(DATA / "organisations.yaml", out / "organisations.yaml")
+    rng = random.Random(seed)
+    facts = _real_facts()
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    for index in range(1, reports + 1):
+        text = yaml.dump(
+            report(index, rng, facts), Dumper=dumper, sort_keys=False, allow_unicode=True, width=100
+        )
+        (out / "reports" / f"synthetic-report-{index:05d}.yaml").write_text(text, "utf-8")
+    return sum(p.stat().st_size for p in out.rglob("*.yaml"))
+
+
+def main() -> None:
+    """Command line: ``generate.py --reports N [--seed S] OUT_DIR``."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1000, help="synthetic reports to add")
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args()
+    size = generate(args.out, args.reports, args.seed)
+    print(f"{args.out}: {args.reports} synthetic reports, {size / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
