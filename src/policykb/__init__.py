@@ -6,31 +6,41 @@ The Python API mirrors the CLI::
     kb = policykb.load(policykb.find_data_dir())
     report = policykb.validate([Path("data")])
 
-Heavy libraries (rdflib, networkx, jsonschema) are imported only by the functions that use them.
+Names are imported on first use (PEP 562), so ``import policykb`` costs almost nothing and the
+CLI's start-up pays only for what a command needs; heavy libraries (rdflib, networkx,
+jsonschema) are imported only by the functions that use them.
 """
 
 from __future__ import annotations
 
-from policykb.errors import Issue, PolicykbError
-from policykb.loader import find_data_dir, load, read
-from policykb.model import (
-    Concept,
-    Contributor,
-    Crosswalk,
-    Element,
-    Framework,
-    KnowledgeBase,
-    LangText,
-    Match,
-    Organisation,
-    Pillar,
-    Recommendation,
-    Report,
-    Source,
-)
-from policykb.validate import ValidationReport, validate
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+#: public name -> the module that defines it
+_EXPORTS = {
+    "Issue": "policykb.errors",
+    "PolicykbError": "policykb.errors",
+    "find_data_dir": "policykb.loader",
+    "load": "policykb.loader",
+    "read": "policykb.loader",
+    "ValidationReport": "policykb.validate",
+    "validate": "policykb.validate",
+    "Concept": "policykb.model",
+    "Contributor": "policykb.model",
+    "Crosswalk": "policykb.model",
+    "Element": "policykb.model",
+    "Framework": "policykb.model",
+    "KnowledgeBase": "policykb.model",
+    "LangText": "policykb.model",
+    "Match": "policykb.model",
+    "Organisation": "policykb.model",
+    "Pillar": "policykb.model",
+    "Recommendation": "policykb.model",
+    "Report": "policykb.model",
+    "Source": "policykb.model",
+}
 
 __all__ = [
     "Concept",
@@ -55,3 +65,37 @@ __all__ = [
     "read",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'policykb' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:
+    from policykb.errors import Issue, PolicykbError
+    from policykb.loader import find_data_dir, load, read
+    from policykb.model import (
+        Concept,
+        Contributor,
+        Crosswalk,
+        Element,
+        Framework,
+        KnowledgeBase,
+        LangText,
+        Match,
+        Organisation,
+        Pillar,
+        Recommendation,
+        Report,
+        Source,
+    )
+    from policykb.validate import ValidationReport, validate
