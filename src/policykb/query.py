@@ -179,11 +179,13 @@ class Stats:
 
 
 def as_dict(result: Any) -> Any:
-    """The JSON form of a result, a list of results, or anything else JSON can hold."""
+    """The JSON form of a result or list of results: dataclasses as dicts, tuples as lists."""
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
-        return dataclasses.asdict(result)
+        return {f.name: as_dict(getattr(result, f.name)) for f in dataclasses.fields(result)}
     if isinstance(result, list | tuple):
         return [as_dict(item) for item in result]
+    if isinstance(result, dict):
+        return {key: as_dict(value) for key, value in result.items()}
     return result
 
 
