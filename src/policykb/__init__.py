@@ -40,6 +40,10 @@ _EXPORTS = {
     "Recommendation": "policykb.model",
     "Report": "policykb.model",
     "Source": "policykb.model",
+    "recommendations": "policykb.query",
+    "coverage": "policykb.query",
+    "search": "policykb.query",
+    "build_graph": "policykb.graph",
 }
 
 __all__ = [
@@ -60,9 +64,13 @@ __all__ = [
     "Source",
     "ValidationReport",
     "__version__",
+    "build_graph",
+    "coverage",
     "find_data_dir",
     "load",
     "read",
+    "recommendations",
+    "search",
     "validate",
 ]
 
@@ -82,6 +90,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from policykb.errors import Issue, PolicykbError
+    from policykb.graph import build_graph
     from policykb.loader import find_data_dir, load, read
     from policykb.model import (
         Concept,
@@ -98,4 +107,5 @@ if TYPE_CHECKING:
         Report,
         Source,
     )
+    from policykb.query import coverage, recommendations, search
     from policykb.validate import ValidationReport, validate
