@@ -1,0 +1,499 @@
+"""Run the policykb benchmarks: each figure as a ratio to a floor measured in the same run.
+
+    python bench/run.py [--sizes 100,1000,5000] [--runs 5] [--work DIR] [--no-write]
+
+Every measurement is a whole process (``subprocess`` + ``os.wait4``), so times include
+interpreter start-up and peak memory is that process's own ``ru_maxrss``. Subject and floor
+runs are interleaved (subject, floor, subject, floor, …) so that machine noise hits both.
+Medians of ``--runs`` runs. The table is printed and written to bench/results.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+PYTHON = sys.executable
+POLICYKB = [PYTHON, "-m", "policykb"]
+if (Path(PYTHON).parent / "policykb").exists():
+    POLICYKB = [str(Path(PYTHON).parent / "policykb")]  # the console script users run
+
+
+@dataclass
+class Sample:
+    """One process run: wall seconds, peak RSS in bytes, and its stdout."""
+
+    seconds: float
+    rss: int
+    stdout: str
+
+
+@dataclass
+class Measure:
+    """The runs of one command."""
+
+    name: str
+    samples: list[Sample] = field(default_factory=list)
+    failed: str | None = None
+
+    @property
+    def median(self) -> float:
+        """Median wall time in seconds."""
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def peak(self) -> int:
+        """Highest peak RSS of the runs, in bytes."""
+        return max(s.rss for s in self.samples)
+
+
+def run(command: Sequence[str], env: dict[str, str] | None = None) -> Sample:
+    """Run ``command`` to completion; its wall time, its own peak RSS and its stdout."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=errors, env=env, cwd=BENCH)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        errors.seek(0)
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(command)} exited {process.returncode}: "
+                f"{errors.read().decode(errors='replace')[-600:]}"
+            )
+        return Sample(seconds, usage.ru_maxrss * 1024, out.read().decode(errors="replace"))
+
+
+def interleave(runs: int, commands: dict[str, Callable[[int], Sample]]) -> dict[str, Measure]:
+    """Run each command ``runs`` times, round-robin; a failing command is marked, not fatal."""
+    measures = {name: Measure(name) for name in commands}
+    for index in range(runs):
+        for name, command in commands.items():
+            measure = measures[name]
+            if measure.failed:
+                continue
+            try:
+                measure.samples.append(command(index))
+            except RuntimeError as exc:
+                measure.failed = str(exc).splitlines()[-1][:160] if str(exc) else "failed"
+    return measures
+
+
+# ---------------------------------------------------------------------------------------------
+# Set-up
+
+
+def corpus(work: Path, size: int) -> Path:
+    """The synthetic corpus of ``size`` reports (generated once per work directory)."""
+    root = work / f"corpus-{size}"
+    stamp = root / ".generated"
+    if not stamp.exists():
+        subprocess.run(
+            [PYTHON, str(BENCH / "generate.py"), "--reports", str(size), str(root)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        stamp.write_text("ok")
+    return root
+
+
+def disk_size(root: Path) -> int:
+    """Bytes of the data files under ``root``."""
+    return sum(p.stat().st_size for p in root.rglob("*.yaml"))
+
+
+def rows_file(work: Path, root: Path, name: str) -> Path:
+    """The rows ``recommendations -c CHL`` shows for ``root``, as JSON for the minimal app."""
+    from policykb import query
+    from policykb.loader import load
+
+    rows = [
+        {"id": r.id, "countries": list(r.countries), "concepts": list(r.concepts), "text": r.text}
+        for r in query.recommendations(load(root), countries=["CHL"])
+    ]
+    target = work / f"rows-{name}.json"
+    target.write_text(json.dumps(rows), "utf-8")
+    return target
+
+
+def environment(cache_dir: Path) -> dict[str, str]:
+    """The environment of every run: a private cache directory, no colour."""
+    env = dict(os.environ, POLICYKB_CACHE_DIR=str(cache_dir), NO_COLOR="1", COLUMNS="100")
+    env.pop("POLICYKB_DATA", None)
+    return env
+
+
+def has_command(name: str) -> bool:
+    """Whether ``policykb NAME --help`` works (commands are still being written)."""
+    return subprocess.run([*POLICYKB, name, "--help"], capture_output=True).returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+
+
+@dataclass
+class Row:
+    """One line of the table: a subject against a floor."""
+
+    figure: str
+    size: str
+    subject: Measure
+    floor: Measure | None
+    target: str
+    bound: float | None  # the ratio the target allows (≤), if any
+    memory_of: int | None = None  # corpus bytes, when the peak memory is a target
+    floor_seconds: float | None = None  # a floor computed rather than measured directly
+
+    @property
+    def floor_median(self) -> float | None:
+        """The floor's median seconds."""
+        if self.floor_seconds is not None:
+            return self.floor_seconds
+        if self.floor is None or self.floor.failed or not self.floor.samples:
+            return None
+        return self.floor.median
+
+    @property
+    def ratio(self) -> float | None:
+        """Subject median / floor median."""
+        floor = self.floor_median
+        if floor is None or self.subject.failed or not self.subject.samples:
+            return None
+        return self.subject.median / floor
+
+
+def startup(work: Path, runs: int) -> list[Row]:
+    """Target 1: start-up on the shipped data, warm cache, against the minimal app."""
+    data = REPO / "data"
+    env = environment(work / "cache-startup")
+    rows = rows_file(work, data, "shipped")
+    recs = [*POLICYKB, "--data", str(data), "recommendations", "-c", "CHL"]
+    minimal = [PYTHON, str(BENCH / "minimal_app.py"), "recommendations", "--rows", str(rows)]
+    if has_command("recommendations"):
+        run(recs, env)  # warm the cache
+    measures = interleave(
+        runs,
+        {
+            "recs": lambda _: run(recs, env),
+            "minimal": lambda _: run(minimal, env),
+            "help": lambda _: run([*POLICYKB, "--help"], env),
+            "minimal-help": lambda _: run([PYTHON, str(BENCH / "minimal_app.py"), "--help"], env),
+            "bare": lambda _: run([PYTHON, "-c", "import typer, rich"], env),
+        },
+    )
+    return [
+        Row(
+            "start-up: recommendations -c CHL (warm)",
+            "shipped",
+            measures["recs"],
+            measures["minimal"],
+            "≤ 1.25× minimal app",
+            1.25,
+        ),
+        Row(
+            "start-up: --help",
+            "shipped",
+            measures["help"],
+            measures["minimal-help"],
+            "≤ 1.1× minimal app --help",
+            1.1,
+        ),
+        Row(
+            "(reference) python -c 'import typer, rich'",
+            "shipped",
+            measures["bare"],
+            None,
+            "",
+            None,
+        ),
+    ]
+
+
+def at_size(work: Path, size: int, runs: int, rdflib_runs: int) -> list[Row]:
+    """Targets 2–5 on the corpus of ``size`` reports."""
+    root = corpus(work, size)
+    label = f"{size:,}"
+    on_disk = disk_size(root)
+    rows = rows_file(work, root, str(size))
+    warm_env = environment(work / f"cache-warm-{size}")
+    recs = [*POLICYKB, "--data", str(root), "recommendations", "-c", "CHL"]
+    minimal = [PYTHON, str(BENCH / "minimal_app.py"), "recommendations", "--rows", str(rows)]
+    have_recs = has_command("recommendations")
+    if have_recs:
+        run(recs, warm_env)
+
+    def cold(index: int) -> Sample:
+        cache = work / f"cache-cold-{size}-{index}"
+        shutil.rmtree(cache, ignore_errors=True)
+        return run(recs, environment(cache))
+
+    commands: dict[str, Callable[[int], Sample]] = {
+        "warm": lambda _: run(recs, warm_env),
+        "minimal": lambda _: run(minimal, warm_env),
+        "cold": cold,
+        "minimal+parse": lambda _: run([*minimal, "--parse", str(root)], warm_env),
+        "validate": lambda _: run([*POLICYKB, "--data", str(root), "validate"], warm_env),
+        "parse": lambda _: run([PYTHON, str(BENCH / "parse.py"), str(root)], warm_env),
+    }
+    ttl = work / f"export-{size}.ttl"
+    have_export = has_command("export")
+    if have_export:
+        commands["export"] = lambda _: run(
+            [*POLICYKB, "--data", str(root), "export", "--format", "turtle", "--output", str(ttl)],
+            warm_env,
+        )
+        commands["ox"] = lambda _: run(
+            [PYTHON, str(BENCH / "serialize.py"), "pyoxigraph", str(ttl), str(work / "ox.ttl")],
+            warm_env,
+        )
+        commands["ox-import"] = lambda _: run([PYTHON, "-c", "import pyoxigraph"], warm_env)
+        commands["rdflib-import"] = lambda _: run([PYTHON, "-c", "import rdflib"], warm_env)
+    measures = interleave(runs, commands)
+    result = [
+        Row(
+            "repeated query (warm cache)",
+            label,
+            measures["warm"],
+            measures["minimal"],
+            "≤ 1.5× minimal app",
+            1.5,
+        ),
+        Row(
+            "first query (no cache)",
+            label,
+            measures["cold"],
+            measures["minimal+parse"],
+            "≤ 1.3× minimal app + C parse",
+            1.3,
+        ),
+        Row(
+            "validate",
+            label,
+            measures["validate"],
+            measures["parse"],
+            "≤ 1.5× bare C-loader parse",
+            1.5,
+            memory_of=on_disk,
+        ),
+    ]
+    try:
+        import linkml  # noqa: F401
+    except ImportError:
+        result.append(
+            Row(
+                "validate vs linkml-validate",
+                label,
+                measures["validate"],
+                None,
+                "≥ 10× faster: skipped, linkml not installed",
+                None,
+            )
+        )
+    if have_export:
+        ox = Measure(
+            "ox serialize",
+            [Sample(float(s.stdout.split()[0]), s.rss, s.stdout) for s in measures["ox"].samples],
+            measures["ox"].failed,
+        )
+        ox_floor = (ox.median + measures["ox-import"].median) if ox.samples else None
+        result.append(
+            Row(
+                "export --format turtle",
+                label,
+                measures["export"],
+                measures["ox"],
+                "≤ 2× pyoxigraph import + serialize",
+                2.0,
+                memory_of=on_disk,
+                floor_seconds=ox_floor,
+            )
+        )
+        triples = int(measures["ox"].samples[0].stdout.split()[1]) if ox.samples else 0
+        result[-1].figure += f" ({triples:,} triples)"
+        if rdflib_runs and size <= 1000:
+            rdf = interleave(
+                rdflib_runs,
+                {
+                    "rdflib": lambda _: run(
+                        [
+                            PYTHON,
+                            str(BENCH / "serialize.py"),
+                            "rdflib",
+                            str(ttl),
+                            str(work / "rdflib.ttl"),
+                        ],
+                        warm_env,
+                    )
+                },
+            )["rdflib"]
+            seconds = [float(s.stdout.split()[0]) for s in rdf.samples]
+            rdflib_total = (
+                statistics.median(seconds) + measures["rdflib-import"].median if seconds else None
+            )
+            result.append(
+                Row(
+                    "rdflib import + Turtle serialize (vs export)",
+                    label,
+                    Measure("rdflib", [Sample(rdflib_total or 0, 0, "")], rdf.failed),
+                    measures["export"],
+                    "export ≥ 10× faster",
+                    None,
+                )
+            )
+    else:
+        result.append(
+            Row(
+                "export --format turtle",
+                label,
+                Measure("export", failed="`policykb export` does not exist yet"),
+                None,
+                "≤ 2× pyoxigraph serialize",
+                2.0,
+            )
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+
+def machine() -> str:
+    """nproc, CPU model and Python version."""
+    model = "unknown CPU"
+    with Path("/proc/cpuinfo").open() as info:
+        for line in info:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def table(rows: list[Row], runs: int) -> str:
+    """The results as a Markdown table."""
+    lines = [
+        "| figure | corpus | subject median | floor median | ratio | target | met | peak RSS |",
+        "|---|---|---:|---:|---:|---|---|---:|",
+    ]
+    for row in rows:
+        subject = row.subject
+        if subject.failed:
+            lines.append(
+                f"| {row.figure} | {row.size} | — | — | — | {row.target} | "
+                f"n/a: {subject.failed} | — |"
+            )
+            continue
+        floor = row.floor_median
+        ratio = row.ratio
+        met = "" if row.bound is None or ratio is None else ("yes" if ratio <= row.bound else "NO")
+        if row.figure.startswith("rdflib") and ratio is not None:
+            met = "yes" if ratio >= 10 else "NO"
+        memory = f"{subject.peak / 1e6:.0f} MB" if subject.peak else "—"
+        if row.memory_of:
+            memory += f" ({subject.peak / row.memory_of:.1f}× corpus; target ≤ 25×)"
+        lines.append(
+            f"| {row.figure} | {row.size} | {subject.median * 1000:.0f} ms | "
+            + (f"{floor * 1000:.0f} ms" if floor is not None else "—")
+            + f" | {f'{ratio:.2f}×' if ratio is not None else '—'} | {row.target} | {met} | "
+            f"{memory} |"
+        )
+    lines.append("")
+    lines.append(
+        f"Medians of {runs} runs, subject and floor interleaved; times are whole "
+        "processes (interpreter start-up included)."
+    )
+    return "\n".join(lines)
+
+
+def linearity(rows: list[Row], sizes: list[int]) -> str:
+    """Target 6: marginal seconds per report between successive sizes, per figure."""
+    if len(sizes) < 2:
+        return ""
+    lines = [
+        "",
+        "Growth (target 6): seconds per 1,000 extra reports between sizes",
+        "",
+        "| figure | "
+        + " | ".join(f"{a:,}→{b:,}" for a, b in itertools.pairwise(sizes))
+        + " | linear? |",
+        "|---|" + "---:|" * (len(sizes) - 1) + "---|",
+    ]
+    by_figure: dict[str, dict[str, float]] = {}
+    for row in rows:
+        if row.size != "shipped" and not row.subject.failed and row.subject.samples:
+            by_figure.setdefault(row.figure.split(" (")[0], {})[row.size] = row.subject.median
+    for figure, times in by_figure.items():
+        slopes = []
+        for a, b in itertools.pairwise(sizes):
+            ta, tb = times.get(f"{a:,}"), times.get(f"{b:,}")
+            slopes.append(None if ta is None or tb is None else (tb - ta) / (b - a) * 1000)
+        known = [s for s in slopes if s is not None]
+        linear = (
+            "—"
+            if len(known) < 2 or known[-1] <= 0
+            else "yes"
+            if max(known) / max(min(known), 1e-9) <= 1.5
+            else f"no (slope ×{max(known) / max(min(known), 1e-9):.1f})"
+        )
+        lines.append(
+            f"| {figure} | "
+            + " | ".join("—" if s is None else f"{s:.2f} s" for s in slopes)
+            + f" | {linear} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,5000", help="comma-separated report counts")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--rdflib-runs",
+        type=int,
+        default=3,
+        help="runs of the (slow) rdflib floor, at sizes up to 1,000; 0 to skip",
+    )
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "policykb-bench")
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/results.md")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = startup(args.work, args.runs)
+    for size in sizes:
+        print(f"… {size:,} reports", file=sys.stderr)
+        rows += at_size(args.work, size, args.runs, args.rdflib_runs)
+    sizes_text = ", ".join(
+        f"{s:,} reports = {disk_size(corpus(args.work, s)) / 1e6:.1f} MB" for s in sizes
+    )
+    text = (
+        f"# policykb benchmarks\n\nMachine: {machine()}.\n\nCorpora: {sizes_text} "
+        f"(bench/generate.py, seed 6).\n\n{table(rows, args.runs)}\n"
+        f"{linearity(rows, sizes)}\n"
+    )
+    print(text)
+    if not args.no_write:
+        (BENCH / "results.md").write_text(text, "utf-8")
+
+
+if __name__ == "__main__":
+    main()
