@@ -242,3 +242,21 @@ def test_the_cli_uses_the_cache_unless_no_cache(tree: Path, cache_root: Path) ->
     assert not cache_root.exists()
     run(State(data=tree, cache=True))
     assert cache.cache_file(tree).is_file()
+
+
+def test_the_key_lists_the_loaders_data_files(tmp_path: Path) -> None:
+    """The cache's own file listing (kept lean) agrees with ``loader.data_files``."""
+    from policykb.loader import data_files
+
+    root = tmp_path / "data"
+    shutil.copytree(VALID, root)
+    (root / "organisations.yml").write_text("organisations: []\n")
+    (root / "reports" / "notes.txt").write_text("not data")
+    (root / "reports" / "b.yml").write_text("id: b\n")
+    (root / "reports" / ".hidden.yaml").write_text("id: h\n")
+    (root / "reports" / "dir.yaml").mkdir()
+    (root / "mappings" / "README.md").write_text("not data")
+    (root / "extra").mkdir()
+    (root / "extra" / "x.yaml").write_text("id: x\n")
+    listed = [name for name, _ in cache._data_file_stats(root)]
+    assert listed == [str(p.relative_to(root)) for p in data_files(root)]

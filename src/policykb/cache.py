@@ -22,13 +22,17 @@ import contextlib
 import hashlib
 import os
 import pickle
+import stat
 import sys
 from pathlib import Path
 
-from policykb.loader import data_files, load
 from policykb.model import KnowledgeBase
 
 ENV_VAR = "POLICYKB_CACHE_DIR"
+#: Mirrors ``loader.data_files`` (a test checks they agree): importing the loader would import
+#: yaml, the schemas and the checks, which a cache hit does not need (about 60 ms).
+_FOLDERS = ("frameworks", "reports", "mappings")
+_SUFFIXES = (".yaml", ".yml")
 _MAGIC = b"policykb-kb-cache 1\n"
 _KEY_BYTES = 64  # hex sha256
 
@@ -50,14 +54,30 @@ def cache_key(root: Path) -> str:
     digest = hashlib.sha256()
     digest.update(f"{__version__}\0{sys.version}\0{sys.implementation.cache_tag}\0".encode())
     digest.update(str(root.resolve()).encode("utf-8", "surrogateescape") + b"\0")
-    for path in data_files(root):
-        info = path.stat()
-        digest.update(
-            f"{path.relative_to(root)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode(
-                "utf-8", "surrogateescape"
-            )
-        )
+    for name, info in _data_file_stats(root):
+        line = f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n"
+        digest.update(line.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def _data_file_stats(root: Path) -> list[tuple[str, os.stat_result]]:
+    """``(relative path, stat)`` of every data file, in ``loader.data_files`` order."""
+    found = []
+    for suffix in _SUFFIXES:
+        with contextlib.suppress(OSError):
+            info = (root / f"organisations{suffix}").stat()
+            if stat.S_ISREG(info.st_mode):
+                found.append((f"organisations{suffix}", info))
+    for folder in _FOLDERS:
+        try:
+            entries = sorted(os.scandir(root / folder), key=lambda e: e.name)
+        except OSError:  # no such folder
+            continue
+        for entry in entries:
+            # os.path, not Path: no object per file on the hot path
+            if os.path.splitext(entry.name)[1] in _SUFFIXES and entry.is_file():  # noqa: PTH122
+                found.append((f"{folder}/{entry.name}", entry.stat()))
+    return found
 
 
 def cache_file(root: Path) -> Path:
@@ -69,16 +89,23 @@ def cache_file(root: Path) -> Path:
 def load_cached(root: Path, use_cache: bool = True) -> KnowledgeBase:
     """The knowledge base in ``root``: from the cache when its key matches, else loaded."""
     if not use_cache or _inside(cache_dir(), root):
-        return load(root)
+        return _load(root)
     key = cache_key(root)
     target = cache_file(root)
     found = _read(target, key)
     if found is not None:
         return found
-    kb = load(root)  # raises InvalidDataError: invalid data is never cached
+    kb = _load(root)  # raises InvalidDataError: invalid data is never cached
     if cache_key(root) == key:  # the data did not change while it was read
         _write(target, key, kb)
     return kb
+
+
+def _load(root: Path) -> KnowledgeBase:
+    """Load from the data files; imported here because the loader imports yaml and the checks."""
+    from policykb.loader import load
+
+    return load(root)
 
 
 def _read(target: Path, key: str) -> KnowledgeBase | None:
