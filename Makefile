@@ -36,8 +36,8 @@ typecheck: $(STAMP)  ## mypy --strict on src/
 exports: $(STAMP)  ## regenerate exports/ from the shipped data
 	$(BIN)/policykb export --all exports/
 
-bench: $(STAMP)  ## run the benchmarks (see bench/README or the README's Performance section)
-	$(BIN)/python bench/run.py
+bench: $(STAMP)  ## run the benchmarks (see the README's Performance section); BENCH_ARGS="--sizes 100,1000"
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
