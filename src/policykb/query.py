@@ -654,7 +654,7 @@ FIELD_WEIGHTS = {
     "description": 1.0,
 }
 _WORD = re.compile(r"\w+")
-_SNIPPET = 90
+_SNIPPET = 100
 
 
 def _documents(kb: KnowledgeBase) -> Iterable[tuple[str, str, str, str | None, dict[str, str]]]:
@@ -698,16 +698,22 @@ def _documents(kb: KnowledgeBase) -> Iterable[tuple[str, str, str, str | None, d
 
 
 def _snippet(text: str, terms: list[str]) -> str:
-    """About :data:`_SNIPPET` characters of ``text`` around the first matching word."""
+    """Whole words of ``text``, about :data:`_SNIPPET` characters, around the first match."""
+    text = " ".join(text.split())
     if len(text) <= _SNIPPET:
         return text
-    start = 0
-    for match in _WORD.finditer(text):
-        if any(fold(match.group()).startswith(t) for t in terms):
-            start = max(0, match.start() - _SNIPPET // 3)
-            break
-    piece = text[start : start + _SNIPPET]
-    return ("…" if start else "") + piece.strip() + ("…" if start + _SNIPPET < len(text) else "")
+    words = text.split(" ")
+
+    def matches(word: str) -> bool:
+        return any(fold(w).startswith(t) for w in _WORD.findall(word) for t in terms)
+
+    first = next((i for i, word in enumerate(words) if matches(word)), 0)
+    start, end = first, first + 1
+    while start > 0 and len(" ".join(words[start - 1 : first + 1])) <= _SNIPPET // 3:
+        start -= 1
+    while end < len(words) and len(" ".join(words[start : end + 1])) <= _SNIPPET:
+        end += 1
+    return ("…" if start else "") + " ".join(words[start:end]) + ("…" if end < len(words) else "")
 
 
 def search(kb: KnowledgeBase, query: str, limit: int | None = None) -> list[SearchHit]:

@@ -234,11 +234,15 @@ def _element_count(f: FrameworkOutline) -> int:
 
 
 def frameworks_table(rows: Sequence[FrameworkOutline]) -> RenderableType:
-    """Id, title and the numbers of pillars and elements of each framework."""
-    table = _table("id", "title", "pillars", "elements")
-    table.columns[0].no_wrap = True
+    """Each framework's title (id underneath) and its numbers of pillars and elements."""
+    table = _table("framework", "pillars", "elements", leading=1)
+    table.columns[0].ratio = 1
+    for column in table.columns[1:]:
+        column.justify = "right"
     for f in rows:
-        table.add_row(f.id, Text(f.title), str(len(f.pillars)), str(_element_count(f)))
+        cell = Text(f.title)
+        cell.append(f"\n{f.id}", style="dim")
+        table.add_row(cell, str(len(f.pillars)), str(_element_count(f)))
     return table
 
 
@@ -259,12 +263,12 @@ def frameworks_markdown(rows: Iterable[FrameworkOutline]) -> str:
 
 
 def framework_tree(f: FrameworkOutline) -> RenderableType:
-    """The framework as a tree: pillars, then their elements, with ids."""
+    """The framework as a tree: pillars, then their elements, each with its id in the framework."""
     tree = Tree(Text.assemble((f.title, "bold"), " ", (f.id, "dim")))
     for p in f.pillars:
-        branch = tree.add(Text.assemble((p.label, "bold"), " ", (f"{f.id}/{p.id}", "dim")))
+        branch = tree.add(Text.assemble((p.label, "bold"), " ", (f"({p.id})", "dim")))
         for e in p.elements:
-            branch.add(Text.assemble(e.label, " ", (f"{f.id}/{e.id}", "dim")))
+            branch.add(Text.assemble(e.label, " ", (f"({e.id})", "dim")))
     return tree
 
 
@@ -487,7 +491,9 @@ def coverage_table(c: Coverage, width: int = 80) -> RenderableType:
         table.add_row(Text(f"{row.country} {names[row.country]}"), *cells)
     if not numbered:
         return Group(title, table)
-    legend = Text("\n".join(f"{i:>3}  {q}" for i, q in enumerate(c.columns, start=1)), style="dim")
+    legend = Text(
+        "\n".join(f"{i:>3}  {_short(q)}" for i, q in enumerate(c.columns, start=1)), style="dim"
+    )
     return Group(title, table, legend)
 
 
