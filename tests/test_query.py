@@ -197,6 +197,10 @@ def test_resolve_concept_by_id_label_or_unique_part(
         ("leadership", "pillar", "unknown pillar 'leadership'",
          "'ddps/leadership-and-vision' is an element"),
         ("governance", "element", "unknown element 'governance'", "'ddps/governance' is a pillar"),
+        ("infra", "pillar", "unknown pillar 'infra'",
+         "it names elements: ddps/data-infrastructure (element 'Data architecture and "
+         "infrastructure'), dif/identity-infrastructure (element 'National identity "
+         "infrastructure')"),
         ("ddsp/trust", None, "'ddsp/trust': there is no framework 'ddsp'", "did you mean 'ddps'?"),
         ("zzz", None, "unknown concept 'zzz'", None),
     ],

@@ -15,7 +15,6 @@ is not); related, broad and narrow matches do not count unless asked for.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import difflib
 import re
@@ -322,32 +321,40 @@ def resolve_concept(kb: KnowledgeBase, text: str, level: ConceptKind | None = No
             hint = _did_you_mean(prefix, {_norm(f.id): f.id for f in kb.frameworks})
             raise NotFoundError(f"'{text}': there is no framework '{prefix.strip()}'", hint)
     pool = [c for c in index.concepts.values() if scope is None or c.framework == scope]
-    found = _find_concept(
-        text,
-        wanted,
-        [c for c in pool if level is None or c.kind == level],
-        f"{level}s" if level else "concepts",
-    )
-    if found is not None:
-        return found
+    wanted_kind = [c for c in pool if level is None or c.kind == level]
+    found = _find_concepts(wanted, wanted_kind)
+    describe = {c.qid: f"{c.kind} '{c.label}'" for c in pool}
+    if len(found) == 1:
+        return index.concepts[found[0]]
+    if found:
+        raise AmbiguousError(
+            f"'{text}' matches several {level or 'concept'}s",
+            "one of: " + _listing(found, describe),
+        )
     hint = None
     if level is not None:
         other: ConceptKind = "element" if level == "pillar" else "pillar"
-        with contextlib.suppress(AmbiguousError):
-            match = _find_concept(text, wanted, [c for c in pool if c.kind == other], "")
-            if match is not None:
-                hint = f"'{match.qid}' is {'an' if other == 'element' else 'a'} {other}"
+        others = _find_concepts(wanted, [c for c in pool if c.kind == other])
+        if len(others) == 1:
+            hint = f"'{others[0]}' is {'an' if other == 'element' else 'a'} {other}"
+        elif others:
+            hint = f"it names {other}s: {_listing(others, describe)}"
     if hint is None:
         choices: dict[str, str] = {}
-        for c in pool:
-            if level is None or c.kind == level:
-                for key in (c.id, c.qid, *c.label.texts()):
-                    choices.setdefault(_norm(key), c.qid)
+        for c in wanted_kind:
+            for key in (c.id, c.qid, *c.label.texts()):
+                choices.setdefault(_norm(key), c.qid)
         hint = _did_you_mean(wanted, choices)
     raise NotFoundError(f"unknown {level or 'concept'} '{text}'", hint)
 
 
-def _find_concept(text: str, wanted: str, pool: list[Concept], what: str) -> Concept | None:
+def _listing(qids: list[str], describe: dict[str, str]) -> str:
+    return ", ".join(f"{q} ({describe[q]})" for q in sorted(qids)[:10])
+
+
+def _find_concepts(wanted: str, pool: list[Concept]) -> list[str]:
+    """The qualified ids of the first resolution step that finds anything (see resolve_concept)."""
+
     def labels(c: Concept) -> list[str]:
         return [_norm(t) for t in c.label.texts()]
 
@@ -361,9 +368,7 @@ def _find_concept(text: str, wanted: str, pool: list[Concept], what: str) -> Con
         [c.qid for c in pool if wanted and wanted in _norm(c.id)],
         [c.qid for c in pool if wanted and any(wanted in label for label in labels(c))],
     )
-    by_qid = {c.qid: c for c in pool}
-    found = _pick(text, what, tiers, {q: f"{c.kind} '{c.label}'" for q, c in by_qid.items()})
-    return by_qid[found] if found else None
+    return next((list(dict.fromkeys(tier)) for tier in tiers if tier), [])
 
 
 def _resolve_named(text: str, what: str, items: dict[str, list[str]]) -> str:

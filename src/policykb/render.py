@@ -92,7 +92,7 @@ def _table(*columns: str, title: str | None = None, **options: Any) -> Table:
         **options,
     )
     for column in columns:
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     return table
 
 
@@ -174,7 +174,7 @@ def _recommendation_table(rows: Iterable[RecommendationRow], title: str | None) 
     table = _table(title=title, leading=1)
     table.add_column("#", no_wrap=True)
     table.add_column("to", max_width=11)
-    table.add_column("recommendation", ratio=1)
+    table.add_column("recommendation", ratio=1, overflow="fold")
     for r in rows:
         cell = _marked(r.status, r.text)
         cell.append("\n")
@@ -475,9 +475,10 @@ def coverage_table(c: Coverage, width: int = 80) -> RenderableType:
     numbered = first + sum(len(s) + 3 for s in short) > width
     headers = [str(i) for i in range(1, len(short) + 1)] if numbered else short
     title = Text(f"Recommendations per country and {c.level} of {c.framework}", style="bold")
-    table = _table(
-        caption="· none" + ("; a pillar counts its elements too" if c.level == "pillar" else ""),
-        caption_justify="left",
+    table = _table()
+    note = Text(
+        "· none" + ("; a pillar counts its elements too" if c.level == "pillar" else ""),
+        style="dim",
     )
     table.add_column("country", no_wrap=True)
     for header in headers:
@@ -490,11 +491,11 @@ def coverage_table(c: Coverage, width: int = 80) -> RenderableType:
         ]
         table.add_row(Text(f"{row.country} {names[row.country]}"), *cells)
     if not numbered:
-        return Group(title, table)
+        return Group(title, table, note)
     legend = Text(
         "\n".join(f"{i:>3}  {_short(q)}" for i, q in enumerate(c.columns, start=1)), style="dim"
     )
-    return Group(title, table, legend)
+    return Group(title, table, legend, note)
 
 
 def coverage_csv(c: Coverage) -> str:
