@@ -387,3 +387,15 @@ def test_index_is_rebuilt_for_another_knowledge_base(kb: KnowledgeBase) -> None:
     assert query.recommendations(other) == []
     assert len(query.recommendations(kb)) == 11
     assert query.recommendations(other) == []
+
+
+def test_a_single_string_is_one_filter_value(kb: KnowledgeBase) -> None:
+    """countries="Chile" means one country, not the letters C, h, i, l, e."""
+    assert query.recommendations(kb, countries="Chile") == query.recommendations(
+        kb, countries=["Chile"]
+    )
+    assert query.coverage(kb, "ddps", countries="PAN").rows[0].country == "PAN"
+    assert [r.id for r in query.reports(kb, countries="PAN")] == [
+        "identity-comparison",
+        "panama-review",
+    ]

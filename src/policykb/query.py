@@ -449,6 +449,11 @@ def _concept_targets(index: _Index, concept: Concept, include_mapped: bool) -> f
     return mapped_concepts(index.kb, targets) if include_mapped else frozenset(targets)
 
 
+def _names(values: Iterable[str] | str) -> list[str]:
+    """A filter's values; a single string is one value, not a sequence of letters."""
+    return [values] if isinstance(values, str) else list(values)
+
+
 def _tied_to(index: _Index, targets: Iterable[str]) -> set[int]:
     return {i for qid in targets for i in index.by_concept.get(qid, ())}
 
@@ -478,13 +483,13 @@ def recommendations(
         nonlocal selected
         selected = found if selected is None else selected & found
 
-    codes = [resolve_country(c) for c in countries]
+    codes = [resolve_country(c) for c in _names(countries)]
     if codes:
         narrow({i for code in codes for i in index.by_country.get(code, ())})
-    report_ids = [resolve_report(kb, r).id for r in reports]
+    report_ids = [resolve_report(kb, r).id for r in _names(reports)]
     if report_ids:
         narrow({i for r in report_ids for i in index.by_report.get(r, ())})
-    framework_ids = [resolve_framework(kb, f).id for f in frameworks]
+    framework_ids = [resolve_framework(kb, f).id for f in _names(frameworks)]
     if framework_ids:
         targets = {q for q, c in index.concepts.items() if c.framework in framework_ids}
         narrow(_tied_to(index, mapped_concepts(kb, targets) if include_mapped else targets))
@@ -493,7 +498,7 @@ def recommendations(
         ("element", elements),
     )
     for level, names in levels:
-        chosen = [resolve_concept(kb, n, level) for n in names]
+        chosen = [resolve_concept(kb, n, level) for n in _names(names)]
         if chosen:
             narrow(
                 _tied_to(
@@ -529,7 +534,7 @@ def coverage(
     chosen = resolve_framework(kb, framework)
     columns = [c for c in chosen.concepts() if c.kind == level]
     hits = [_tied_to(index, _concept_targets(index, c, include_mapped)) for c in columns]
-    codes = [resolve_country(c) for c in countries]
+    codes = [resolve_country(c) for c in _names(countries)]
     if not codes:
         codes = sorted({c for found in hits for i in found for c in index.items[i][1].countries})
     rows = tuple(
@@ -588,7 +593,7 @@ def reports(
     kb: KnowledgeBase, countries: Iterable[str] = (), year: int | None = None
 ) -> list[ReportSummary]:
     """Reports, by id; filtered to those about (or addressing) any of ``countries`` and ``year``."""
-    codes = {resolve_country(c) for c in countries}
+    codes = {resolve_country(c) for c in _names(countries)}
     return [
         ReportSummary(
             r.id,
