@@ -18,10 +18,12 @@ in what order.
 # ruff: noqa: N815  (RDF property names are camelCase, as in rdflib's own SKOS and DCTERMS)
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rdflib.namespace import (
     DCTERMS,
@@ -584,27 +586,26 @@ def triples(kb: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> list[Triple]
 
 def graph_of(rows: Sequence[Triple]) -> Graph:
     """An rdflib Graph of plain triples, with the policykb prefixes bound."""
-    from rdflib import Graph, Literal
+    from rdflib import BNode, Graph, Literal
 
     graph = Graph(bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    iris: dict[str, URIRef] = {}
+    iris: dict[str, URIRef | BNode] = {}
     literals: dict[Lit, Literal] = {}
 
-    def iri(value: str) -> URIRef:
+    def iri(value: str) -> URIRef | BNode:
         found = iris.get(value)
         if found is None:
-            found = iris[value] = URIRef(value)
+            found = iris[value] = BNode(value[2:]) if value.startswith("_:") else URIRef(value)
         return found
 
-    def term(value: Term) -> URIRef | Literal:
-        if value.__class__ is str:
+    def term(value: Term) -> URIRef | BNode | Literal:
+        if not isinstance(value, Lit):
             return iri(value)
-        assert isinstance(value, Lit)
         found = literals.get(value)
         if found is None:
-            datatype = iri(value.datatype) if value.datatype else None
+            datatype = URIRef(value.datatype) if value.datatype else None
             # normalize=False: keep the lexical form exactly as written
             found = literals[value] = Literal(
                 value.value, lang=value.lang, datatype=datatype, normalize=False
@@ -618,3 +619,60 @@ def graph_of(rows: Sequence[Triple]) -> Graph:
 def to_rdf(kb: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> Graph:
     """The knowledge base as an rdflib Graph (DESIGN §6); :func:`policykb.from_rdf` inverts it."""
     return graph_of(triples(kb, base_iri))
+
+
+def oxigraph_terms(rows: Iterable[Triple]) -> Iterator[tuple[Any, Any, Any]]:
+    """Plain triples as tuples of pyoxigraph terms, each distinct term built once.
+
+    A ``str`` starting with ``_:`` is a blank node (no IRI policykb mints starts so).
+    """
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    nodes: dict[str, Any] = {}
+    literals: dict[Lit, Any] = {}
+
+    def node(value: str) -> Any:
+        found = nodes[value] = BlankNode(value[2:]) if value.startswith("_:") else NamedNode(value)
+        return found
+
+    for s, p, o in rows:
+        subject = nodes.get(s) or node(s)
+        predicate = nodes.get(p) or node(p)
+        if isinstance(o, Lit):
+            obj = literals.get(o)
+            if obj is None:
+                value, lang, datatype = o
+                if lang is not None:
+                    obj = Literal(value, language=lang)
+                elif datatype is not None:
+                    obj = Literal(value, datatype=nodes.get(datatype) or node(datatype))
+                else:
+                    obj = Literal(value)
+                literals[o] = obj
+        else:
+            obj = nodes.get(o) or node(o)
+        yield subject, predicate, obj
+
+
+def oxigraph_triples(rows: Iterable[Triple]) -> Iterator[Any]:
+    """Plain triples as pyoxigraph ``Triple`` values (what ``pyoxigraph.serialize`` takes)."""
+    from pyoxigraph import Triple as OxTriple
+
+    for s, p, o in oxigraph_terms(rows):
+        yield OxTriple(s, p, o)
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects that hold no cycles.
+
+    Hundreds of thousands of tuples would otherwise trigger full collections that scan them all
+    again and again; the data holds no reference cycles, so nothing is lost by waiting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

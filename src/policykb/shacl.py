@@ -1,0 +1,155 @@
+"""SHACL shapes over the RDF export, each violation located at the item it concerns.
+
+The shapes ship as ``ontology/shapes.ttl``. :func:`violations` runs them with pySHACL over an
+rdflib graph; :func:`corpus_issues` runs them over a data directory's knowledge base and turns
+every violation into a ``shacl-violation`` issue at the file, line and column of the report,
+recommendation, framework, concept, organisation or crosswalk its focus node stands for.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import TYPE_CHECKING
+
+from policykb.errors import Issue, make_issue
+from policykb.rdf import COUNTRY_NS, DEFAULT_BASE_IRI, PREFIXES, check_base_iri, to_rdf
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from policykb.loader import Corpus
+    from policykb.validate import ValidationReport
+
+SHAPES_NS = "https://w3id.org/policykb/shapes#"
+PathPart = str | int
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One SHACL result: the focus node, the property path, the message and the shape broken."""
+
+    focus: str
+    path: str | None
+    message: str
+    shape: str  # the local name of the node shape, such as RecommendationShape
+    value: str | None = None
+
+
+@cache
+def shapes_graph() -> Graph:
+    """The shipped SHACL shapes, parsed once."""
+    from rdflib import Graph
+
+    from policykb.export import shipped_file
+
+    return Graph().parse(data=shipped_file("shapes.ttl"), format="turtle")
+
+
+def _compact(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def violations(graph: Graph) -> list[Violation]:
+    """Every violation of the shipped shapes in ``graph``, sorted by focus node and message."""
+    from pyshacl import validate
+    from rdflib.namespace import SH
+
+    shapes = shapes_graph()
+    conforms, results, _ = validate(graph, shacl_graph=shapes, inference="none", advanced=True)
+    if conforms:
+        return []
+    found = []
+    for result in results.subjects(SH.resultSeverity, SH.Violation):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        value = results.value(result, SH.value)
+        source = results.value(result, SH.sourceShape)
+        # a property shape is a blank node inside its node shape: report the node shape
+        owner = shapes.value(predicate=SH.property, object=source) or source
+        found.append(
+            Violation(
+                focus=str(focus),
+                path=None if path is None else _compact(str(path)),
+                message=str(message) if message is not None else "breaks a SHACL shape",
+                shape=str(owner).removeprefix(SHAPES_NS),
+                value=None if value is None else _compact(str(value)),
+            )
+        )
+    return sorted(set(found), key=lambda v: (v.focus, v.message, v.path or "", v.value or ""))
+
+
+def item_of(iri: str, base_iri: str = DEFAULT_BASE_IRI) -> tuple[str, tuple[PathPart, ...]] | None:
+    """The source-map key (``recommendation:R/ID`` …) and path inside it of a data IRI, if any."""
+    base = check_base_iri(base_iri)
+    if not iri.startswith(base):
+        return None
+    node, _, fragment = iri[len(base) :].partition("#")
+    parts = node.split("/")
+    keys = {
+        ("report", 2): lambda: f"report:{parts[1]}",
+        ("report", 4): lambda: f"recommendation:{parts[1]}/{parts[3]}",
+        ("framework", 2): lambda: f"framework:{parts[1]}",
+        ("framework", 3): lambda: f"concept:{parts[1]}/{parts[2]}",
+        ("org", 2): lambda: f"organisation:{parts[1]}",
+        ("crosswalk", 2): lambda: f"crosswalk:{parts[1]}",
+    }
+    make = keys.get((parts[0], len(parts)))
+    if make is None:
+        return None
+    name, _, number = fragment.rpartition("-")
+    fields = {"contributor": "contributors", "match": "matches", "alt-label": "alt_labels"}
+    if fragment == "source":
+        path: tuple[PathPart, ...] = ("source",)
+    elif name in fields and number.isdigit():
+        path = (fields[name], int(number) - 1)
+    else:
+        path = ()
+    return make(), path
+
+
+def _describe(key: str) -> str:
+    kind, _, ident = key.partition(":")
+    return f"{kind} {ident}"
+
+
+def corpus_issues(corpus: Corpus, base_iri: str = DEFAULT_BASE_IRI) -> list[Issue]:
+    """The shapes run over a corpus's knowledge base, as located ``shacl-violation`` issues."""
+    issues = []
+    for violation in violations(to_rdf(corpus.kb, base_iri)):
+        item = item_of(violation.focus, base_iri)
+        what = violation.focus.removeprefix(COUNTRY_NS)
+        file, line, column = str(corpus.root), None, None
+        if item is not None:
+            key, path = item
+            what = _describe(key)
+            # an item missing from the source map keeps the data directory as its place
+            with suppress(KeyError):
+                file, line, column = corpus.where(key, path)
+        where = f" ({violation.path})" if violation.path else ""
+        value = f"; value {violation.value}" if violation.value else ""
+        issues.append(
+            make_issue(
+                "shacl-violation",
+                f"{what}: {violation.message}{where}",
+                file,
+                line,
+                column,
+                hint=f"{violation.shape}{value}",
+            )
+        )
+    return issues
+
+
+def with_shacl(report: ValidationReport) -> ValidationReport:
+    """A validation report with the SHACL issues of each data directory it covers added."""
+    issues = list(report.issues)
+    for corpus in report.corpora:
+        issues += corpus_issues(corpus)
+    issues.sort(key=lambda i: (i.file, i.line or 0, i.column or 0, i.code))
+    return replace(report, issues=tuple(issues))

@@ -1,0 +1,194 @@
+"""SPARQL over the knowledge base, on a pyoxigraph in-memory store (not rdflib's query engine).
+
+:func:`query` loads :func:`policykb.rdf.triples` into a store, runs the query with the common
+prefixes pre-bound, and returns a plain :class:`SparqlResult`. ``--format json`` is the W3C
+SPARQL 1.1 Query Results JSON format and ``--format csv`` the W3C SPARQL 1.1 CSV format, so
+other SPARQL tools read them as they would a store's answer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from policykb.errors import UsageError
+from policykb.model import KnowledgeBase
+from policykb.rdf import (
+    DEFAULT_BASE_IRI,
+    PREFIXES,
+    STRING,
+    Lit,
+    Term,
+    Triple,
+    check_base_iri,
+    no_gc,
+    oxigraph_terms,
+    triples,
+)
+
+ResultKind = Literal["select", "ask", "graph"]
+
+
+@dataclass(frozen=True, slots=True)
+class SparqlResult:
+    """A query's answer: solutions (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
+
+    Values are plain terms: a ``str`` is an IRI (``_:id`` a blank node), a :class:`Lit` a
+    literal, ``None`` an unbound variable.
+    """
+
+    kind: ResultKind
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[Triple, ...] = ()
+
+
+def store(kb: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> Any:
+    """An in-memory pyoxigraph Store holding the knowledge base's triples (default graph)."""
+    from pyoxigraph import Quad, Store
+
+    with no_gc():
+        result = Store()
+        result.extend(Quad(s, p, o) for s, p, o in oxigraph_terms(triples(kb, base_iri)))
+    return result
+
+
+def _plain(term: Any) -> Term | None:
+    from pyoxigraph import BlankNode, Literal, NamedNode
+
+    if term is None:
+        return None
+    if isinstance(term, NamedNode):
+        return str(term.value)
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, Literal):
+        datatype = str(term.datatype.value)
+        if term.language:
+            return Lit(term.value, term.language)
+        return Lit(term.value, None, None if datatype == STRING else datatype)
+    return str(term)  # an RDF-star triple term: shown as text
+
+
+def run(oxigraph_store: Any, text: str, base_iri: str = DEFAULT_BASE_IRI) -> SparqlResult:
+    """Run one SPARQL query on a pyoxigraph store; a malformed query raises UsageError."""
+    from pyoxigraph import QueryBoolean, QuerySolutions
+
+    prefixes = {"kb": check_base_iri(base_iri), **PREFIXES}
+    try:
+        answer = oxigraph_store.query(text, prefixes=prefixes)
+        if isinstance(answer, QueryBoolean):
+            return SparqlResult("ask", boolean=bool(answer))
+        if isinstance(answer, QuerySolutions):
+            variables = tuple(v.value for v in answer.variables)
+            rows = tuple(tuple(_plain(solution[v]) for v in variables) for solution in answer)
+            return SparqlResult("select", variables=variables, rows=rows)
+        graph = []
+        for triple in answer:
+            s, p, o = _plain(triple.subject), _plain(triple.predicate), _plain(triple.object)
+            assert isinstance(s, str) and isinstance(p, str) and o is not None
+            graph.append((s, p, o))
+        return SparqlResult("graph", triples=tuple(graph))
+    except SyntaxError as exc:
+        message = " ".join(str(exc).split())
+        raise UsageError(
+            f"malformed SPARQL query: {message}", "the position is line:column in the query text"
+        ) from None
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise UsageError(f"the SPARQL query failed: {exc}") from None
+
+
+def query(kb: KnowledgeBase, text: str, base_iri: str = DEFAULT_BASE_IRI) -> SparqlResult:
+    """Run a SPARQL query over the knowledge base (prefixes of :data:`PREFIXES` and ``kb:``)."""
+    return run(store(kb, base_iri), text, base_iri)
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, Lit):
+        value: dict[str, str] = {"type": "literal", "value": term.value}
+        if term.lang is not None:
+            value["xml:lang"] = term.lang
+        elif term.datatype is not None:
+            value["datatype"] = term.datatype
+        return value
+    if term.startswith("_:"):
+        return {"type": "bnode", "value": term[2:]}
+    return {"type": "uri", "value": term}
+
+
+def results_json(result: SparqlResult) -> str:
+    """SPARQL 1.1 Query Results JSON (https://www.w3.org/TR/sparql11-results-json/)."""
+    if result.kind == "graph":
+        raise UsageError(
+            "CONSTRUCT and DESCRIBE answer with a graph, not results",
+            "use --format table for Turtle",
+        )
+    document: dict[str, Any]
+    if result.kind == "ask":
+        document = {"head": {}, "boolean": result.boolean}
+    else:
+        document = {
+            "head": {"vars": list(result.variables)},
+            "results": {
+                "bindings": [
+                    {
+                        var: _json_term(value)
+                        for var, value in zip(result.variables, row, strict=True)
+                        if value is not None
+                    }
+                    for row in result.rows
+                ]
+            },
+        }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def results_csv(result: SparqlResult) -> str:
+    """SPARQL 1.1 Query Results CSV (https://www.w3.org/TR/sparql11-results-csv-tsv/)."""
+    if result.kind == "graph":
+        raise UsageError(
+            "CONSTRUCT and DESCRIBE answer with a graph, not results",
+            "use --format table for Turtle",
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # the W3C format's line ends
+    if result.kind == "ask":
+        writer.writerow(["boolean"])
+        writer.writerow(["true" if result.boolean else "false"])
+        return buffer.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if v is None else v.value if isinstance(v, Lit) else v for v in row])
+    return buffer.getvalue()
+
+
+def short(term: Term | None, base_iri: str = DEFAULT_BASE_IRI) -> str:
+    """A value as people read it in a table: ``pkb:Pillar``, ``kb:report/x``, a literal's text."""
+    if term is None:
+        return ""
+    if isinstance(term, Lit):
+        return term.value
+    if term.startswith("_:"):
+        return term
+    namespaces = [("kb", check_base_iri(base_iri)), *PREFIXES.items()]
+    best = max(
+        (ns for ns in namespaces if term.startswith(ns[1])), key=lambda ns: len(ns[1]), default=None
+    )
+    return f"{best[0]}:{term[len(best[1]) :]}" if best else f"<{term}>"
+
+
+def graph_turtle(result: SparqlResult) -> bytes:
+    """The triples of a CONSTRUCT or DESCRIBE answer as Turtle."""
+    from pyoxigraph import RdfFormat, Triple, serialize
+
+    data = serialize(
+        (Triple(*t) for t in oxigraph_terms(result.triples)),
+        format=RdfFormat.TURTLE,
+        prefixes=PREFIXES,
+    )
+    assert isinstance(data, bytes)
+    return data
