@@ -44,6 +44,8 @@ _EXPORTS = {
     "coverage": "policykb.query",
     "search": "policykb.query",
     "build_graph": "policykb.graph",
+    "to_rdf": "policykb.rdf",
+    "from_rdf": "policykb.rdf_read",
 }
 
 __all__ = [
@@ -67,10 +69,12 @@ __all__ = [
     "build_graph",
     "coverage",
     "find_data_dir",
+    "from_rdf",
     "load",
     "read",
     "recommendations",
     "search",
+    "to_rdf",
     "validate",
 ]
 
@@ -108,4 +112,6 @@ if TYPE_CHECKING:
         Source,
     )
     from policykb.query import coverage, recommendations, search
+    from policykb.rdf import to_rdf
+    from policykb.rdf_read import from_rdf
     from policykb.validate import ValidationReport, validate

@@ -38,6 +38,9 @@ def validate(
     output_format: ValidateFormat = typer.Option(
         ValidateFormat.text, "--format", "-F", help="text (file:line:col: code: message) or json."
     ),
+    rdf: bool = typer.Option(
+        False, "--rdf", help="Also run the SHACL shapes over the RDF export (shacl-violation)."
+    ),
 ) -> None:
     """Check the data: YAML syntax, schema, ids, references, countries and SKOS sanity.
 
@@ -53,6 +56,10 @@ def validate(
     from policykb.validate import validate as run_validate
 
     report = run_validate(paths or [data_dir(ctx)])
+    if rdf:
+        from policykb.shacl import with_shacl
+
+        report = with_shacl(report)
     if output_format is ValidateFormat.json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
