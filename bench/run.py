@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+FIGURES = {"startup", "query", "validate", "export"}
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 PYTHON = sys.executable
@@ -225,7 +226,9 @@ def startup(work: Path, runs: int) -> list[Row]:
     ]
 
 
-def at_size(work: Path, size: int, runs: int, rdflib_runs: int) -> list[Row]:
+def at_size(
+    work: Path, size: int, runs: int, rdflib_runs: int, figures: set[str] = FIGURES
+) -> list[Row]:
     """Targets 2–5 on the corpus of ``size`` reports."""
     root = corpus(work, size)
     label = f"{size:,}"
@@ -235,7 +238,7 @@ def at_size(work: Path, size: int, runs: int, rdflib_runs: int) -> list[Row]:
     recs = [*POLICYKB, "--data", str(root), "recommendations", "-c", "CHL"]
     minimal = [PYTHON, str(BENCH / "minimal_app.py"), "recommendations", "--rows", str(rows)]
     have_recs = has_command("recommendations")
-    if have_recs:
+    if have_recs and "query" in figures:
         run(recs, warm_env)
 
     def cold(index: int) -> Sample:
@@ -251,8 +254,15 @@ def at_size(work: Path, size: int, runs: int, rdflib_runs: int) -> list[Row]:
         "validate": lambda _: run([*POLICYKB, "--data", str(root), "validate"], warm_env),
         "parse": lambda _: run([PYTHON, str(BENCH / "parse.py"), str(root)], warm_env),
     }
+    for name, wanted in (
+        ("query", ("warm", "minimal", "cold", "minimal+parse")),
+        ("validate", ("validate", "parse")),
+    ):
+        if name not in figures:
+            for key in wanted:
+                del commands[key]
     ttl = work / f"export-{size}.ttl"
-    have_export = has_command("export")
+    have_export = "export" in figures and has_command("export")
     if have_export:
         commands["export"] = lambda _: run(
             [*POLICYKB, "--data", str(root), "export", "--format", "turtle", "--output", str(ttl)],
@@ -265,46 +275,51 @@ def at_size(work: Path, size: int, runs: int, rdflib_runs: int) -> list[Row]:
         commands["ox-import"] = lambda _: run([PYTHON, "-c", "import pyoxigraph"], warm_env)
         commands["rdflib-import"] = lambda _: run([PYTHON, "-c", "import rdflib"], warm_env)
     measures = interleave(runs, commands)
-    result = [
-        Row(
-            "repeated query (warm cache)",
-            label,
-            measures["warm"],
-            measures["minimal"],
-            "≤ 1.5× minimal app",
-            1.5,
-        ),
-        Row(
-            "first query (no cache)",
-            label,
-            measures["cold"],
-            measures["minimal+parse"],
-            "≤ 1.3× minimal app + C parse",
-            1.3,
-        ),
-        Row(
-            "validate",
-            label,
-            measures["validate"],
-            measures["parse"],
-            "≤ 1.5× bare C-loader parse",
-            1.5,
-            memory_of=on_disk,
-        ),
-    ]
-    try:
-        import linkml  # noqa: F401
-    except ImportError:
+    result: list[Row] = []
+    if "query" in figures:
+        result += [
+            Row(
+                "repeated query (warm cache)",
+                label,
+                measures["warm"],
+                measures["minimal"],
+                "≤ 1.5× minimal app",
+                1.5,
+            ),
+            Row(
+                "first query (no cache)",
+                label,
+                measures["cold"],
+                measures["minimal+parse"],
+                "≤ 1.3× minimal app + C parse",
+                1.3,
+            ),
+        ]
+    if "validate" in figures:
         result.append(
             Row(
-                "validate vs linkml-validate",
+                "validate",
                 label,
                 measures["validate"],
-                None,
-                "≥ 10× faster: skipped, linkml not installed",
-                None,
+                measures["parse"],
+                "≤ 1.5× bare C-loader parse",
+                1.5,
+                memory_of=on_disk,
             )
         )
+        try:
+            import linkml  # noqa: F401
+        except ImportError:
+            result.append(
+                Row(
+                    "validate vs linkml-validate",
+                    label,
+                    measures["validate"],
+                    None,
+                    "≥ 10× faster: skipped, linkml not installed",
+                    None,
+                )
+            )
     if have_export:
         ox = Measure(
             "ox serialize",
@@ -356,7 +371,7 @@ def at_size(work: Path, size: int, runs: int, rdflib_runs: int) -> list[Row]:
                     None,
                 )
             )
-    else:
+    elif "export" in figures:
         result.append(
             Row(
                 "export --format turtle",
@@ -474,14 +489,21 @@ def main() -> None:
         help="runs of the (slow) rdflib floor, at sizes up to 1,000; 0 to skip",
     )
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "policykb-bench")
-    parser.add_argument("--no-write", action="store_true", help="do not write bench/results.md")
+    parser.add_argument(
+        "--figures",
+        default=",".join(sorted(FIGURES)),
+        help="comma-separated subset of startup,query,validate,export",
+    )
+    parser.add_argument("--output", type=Path, default=BENCH / "results.md")
+    parser.add_argument("--no-write", action="store_true", help="do not write the results file")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     args.work.mkdir(parents=True, exist_ok=True)
-    rows = startup(args.work, args.runs)
+    figures = set(args.figures.split(",")) & FIGURES
+    rows = startup(args.work, args.runs) if "startup" in figures else []
     for size in sizes:
         print(f"… {size:,} reports", file=sys.stderr)
-        rows += at_size(args.work, size, args.runs, args.rdflib_runs)
+        rows += at_size(args.work, size, args.runs, args.rdflib_runs, figures)
     sizes_text = ", ".join(
         f"{s:,} reports = {disk_size(corpus(args.work, s)) / 1e6:.1f} MB" for s in sizes
     )
@@ -492,7 +514,7 @@ def main() -> None:
     )
     print(text)
     if not args.no_write:
-        (BENCH / "results.md").write_text(text, "utf-8")
+        args.output.write_text(text, "utf-8")
 
 
 if __name__ == "__main__":
