@@ -134,6 +134,10 @@ class _Graph:
             return None
         return value.value if isinstance(value, Lit) else value
 
+    def text_or(self, s: str, p: str, default: str) -> str:
+        value = self.text(s, p)
+        return default if value is None else value
+
     def iri(self, s: str, p: str) -> str | None:
         value = self.one(s, p)
         return value if isinstance(value, str) else None
@@ -237,11 +241,11 @@ def _framework(g: _Graph, s: str) -> Framework:
     defined_in = g.iri(s, SOURCE)
     return Framework(
         id=g.local(s, g.base + "framework/"),
-        title=g.text(s, TITLE) or "",
+        title=g.text_or(s, TITLE, ""),
         source=_source(g, s) or Source(),
         defined_in=None if defined_in is None else g.local(defined_in, g.base + "report/"),
-        pillar_term=g.text(s, P["pillarTerm"]) or "pillar",
-        element_term=g.text(s, P["elementTerm"]) or "element",
+        pillar_term=g.text_or(s, P["pillarTerm"], "pillar"),
+        element_term=g.text_or(s, P["elementTerm"], "element"),
         description=g.text(s, DESCRIPTION),
         alt_titles=g.strings(s, ALTERNATIVE, P["alternativeTitleList"]),
         pillars=tuple(pillars),
@@ -268,7 +272,7 @@ def _recommendation(g: _Graph, s: str, report: str) -> Recommendation:
     status = g.one(s, P["status"])
     return Recommendation(
         id=g.local(s, report + "/recommendation/"),
-        text=g.text(s, VALUE) or "",
+        text=g.text_or(s, VALUE, ""),
         countries=g.ids(s, SPATIAL, P["countryList"], COUNTRY_NS),
         concepts=tuple(
             g.concept_id(c) for c in g.ordered(s, SUBJECT, P["conceptList"]) if isinstance(c, str)
@@ -292,17 +296,17 @@ def _enum(value: Term | None, names: dict[str, str], default: str) -> str:
 
 def _report(g: _Graph, s: str) -> Report:
     types = g.all(s, A)
-    kind = (
-        next((_REPORT_TYPES[t] for t in types if isinstance(t, str) and t in _REPORT_TYPES), None)
-        or g.text(s, DC_TYPE)
-        or "report"
+    kind = next(
+        (_REPORT_TYPES[t] for t in types if isinstance(t, str) and t in _REPORT_TYPES), None
     )
+    if kind is None:
+        kind = g.text_or(s, DC_TYPE, "report")
     year = g.text(s, ISSUED)
     publisher = g.iri(s, PUBLISHER)
     contributors = tuple(
         Contributor(
-            name=g.text(n, NAME) or "",
-            role=g.text(n, P["role"]) or "author",
+            name=g.text_or(n, NAME, ""),
+            role=g.text_or(n, P["role"], "author"),
             affiliation=g.text(n, P["affiliation"]),
             note=g.text(n, NOTE),
         )
@@ -311,7 +315,7 @@ def _report(g: _Graph, s: str) -> Report:
     frameworks = g.base + "framework/"
     return Report(
         id=g.local(s, g.base + "report/"),
-        title=g.text(s, TITLE) or "",
+        title=g.text_or(s, TITLE, ""),
         type=kind,
         publisher="" if publisher is None else g.local(publisher, g.base + "org/"),
         source=_source(g, s) or Source(),
@@ -322,7 +326,7 @@ def _report(g: _Graph, s: str) -> Report:
         doi=g.text(s, DOI),
         isbn=g.text(s, ISBN),
         url=g.text(s, URL),
-        language=g.text(s, LANGUAGE) or "en",
+        language=g.text_or(s, LANGUAGE, "en"),
         alt_titles=g.strings(s, ALTERNATIVE, P["alternativeTitleList"]),
         contributors=contributors,
         countries=g.ids(s, SPATIAL, P["countryList"], COUNTRY_NS),
@@ -348,12 +352,12 @@ def _crosswalk(g: _Graph, s: str) -> Crosswalk:
                 source_concept="" if source is None else g.concept_id(source),
                 target_concept="" if target is None else g.concept_id(target),
                 relation=_RELATIONS.get(relation or "", "related"),
-                justification=g.text(m, P["justification"]) or "",
+                justification=g.text_or(m, P["justification"], ""),
             )
         )
     return Crosswalk(
         id=g.local(s, g.base + "crosswalk/"),
-        title=g.text(s, TITLE) or "",
+        title=g.text_or(s, TITLE, ""),
         matches=tuple(matches),
         source=_source(g, s),
         description=g.text(s, DESCRIPTION),
