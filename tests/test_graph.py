@@ -6,6 +6,7 @@ import dataclasses
 import io
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -139,3 +140,26 @@ def test_flatten_sorts_and_joins(g: nx.MultiDiGraph) -> None:
     flat = graph.flatten(g)
     assert list(flat.nodes) == sorted(g.nodes)
     assert not any(isinstance(v, tuple) for _, d in flat.nodes(data=True) for v in d.values())
+
+
+def _edges(multigraph: nx.MultiDiGraph) -> set[tuple[str, str, str, tuple[Any, ...]]]:
+    return {(u, v, k, tuple(sorted(d.items()))) for u, v, k, d in
+            multigraph.edges(keys=True, data=True)}  # fmt: skip
+
+
+def test_graphml_reads_back_as_networkx_own_writer(kb: KnowledgeBase, g: nx.MultiDiGraph) -> None:
+    """Our direct GraphML writer and networkx's writer read back to the same graph."""
+    ours = nx.read_graphml(io.BytesIO(graph.to_graphml(kb)), force_multigraph=True)
+    buffer = io.BytesIO()
+    nx.readwrite.graphml.GraphMLWriter(graph.flatten(g)).dump(buffer)
+    theirs = nx.read_graphml(io.BytesIO(buffer.getvalue()), force_multigraph=True)
+    assert dict(ours.nodes(data=True)) == dict(theirs.nodes(data=True))
+    assert _edges(ours) == _edges(theirs)
+
+
+def test_graphml_escapes_markup_and_drops_control_characters(kb: KnowledgeBase) -> None:
+    """Text with <, &, quotes and a control character is written as valid, readable XML."""
+    report = dataclasses.replace(kb.reports[0], title='<b>Tom & "Jerry"</b>\x07')
+    odd = dataclasses.replace(kb, reports=(report, *kb.reports[1:]))
+    back = nx.read_graphml(io.BytesIO(graph.to_graphml(odd)), force_multigraph=True)
+    assert back.nodes[f"report/{report.id}"]["title"] == '<b>Tom & "Jerry"</b>'

@@ -399,3 +399,20 @@ def test_a_single_string_is_one_filter_value(kb: KnowledgeBase) -> None:
         "identity-comparison",
         "panama-review",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ClaveÚnica", "claveunica"),
+        ("Cédula de Identidad", "cedula de identidad"),
+        ("Panamá ÑANDÚ", "panama nandu"),
+        ("Dvořák Œuvre", "dvorak œuvre"),
+        ("Tiếng Việt", "tieng viet"),
+        ("ﬁnance Straße", "finance strasse"),
+        ("Ελλάδα", "ελλαδα"),
+    ],
+)
+def test_fold_drops_accents_and_case(text: str, folded: str) -> None:
+    """fold() compares text the way search and --text do: accents, case and ligatures ignored."""
+    assert query.fold(text) == folded

@@ -19,6 +19,7 @@ import dataclasses
 import difflib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -192,10 +193,19 @@ def as_dict(result: Any) -> Any:
 # Text folding and the per-knowledge-base index
 
 
+#: The combining-mark blocks NFKD separates accents into (a regex is much faster than a loop)
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text`` (NFKD, combining marks dropped, casefolded)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    """Case- and accent-insensitive form of ``text``: NFKD, combining marks dropped, casefolded.
+
+    The marks dropped are those of the combining diacritical blocks (U+0300–036F and its
+    supplements), which is what NFKD splits accented Latin, Greek and Cyrillic letters into.
+    """
+    if text.isascii():  # the common case, and NFKD leaves ASCII alone
+        return text.casefold()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
 def _norm(text: str) -> str:
@@ -238,7 +248,7 @@ def _index(kb: KnowledgeBase) -> _Index:
     )
     for i, (report, rec) in enumerate(index.items):
         index.by_report.setdefault(report.id, []).append(i)
-        for code in rec.countries:
+        for code in dict.fromkeys(rec.countries):
             index.by_country.setdefault(code, []).append(i)
         for qid in dict.fromkeys(rec.concepts):
             index.by_concept.setdefault(qid, []).append(i)
@@ -537,12 +547,11 @@ def coverage(
     codes = [resolve_country(c) for c in _names(countries)]
     if not codes:
         codes = sorted({c for found in hits for i in found for c in index.items[i][1].countries})
+    tallies = [
+        Counter(c for i in found for c in set(index.items[i][1].countries)) for found in hits
+    ]
     rows = tuple(
-        CoverageRow(
-            code,
-            tuple(sum(1 for i in found if code in index.items[i][1].countries) for found in hits),
-        )
-        for code in dict.fromkeys(codes)
+        CoverageRow(code, tuple(tally[code] for tally in tallies)) for code in dict.fromkeys(codes)
     )
     return Coverage(chosen.id, level, tuple(c.qid for c in columns), rows)
 
@@ -740,9 +749,13 @@ def search(kb: KnowledgeBase, query: str, limit: int | None = None) -> list[Sear
         raise UsageError("the search query has no words")
     hits = []
     for kind, ident, title, status, fields in _documents(kb):
+        folded = {name: fold(value) for name, value in fields.items()}
+        whole = " ".join(folded.values())
+        if not all(term in whole for term in terms):
+            continue  # cheap test first: a word cannot start with a term the text lacks
         score, matched, found = 0.0, [], set()
-        for name, value in fields.items():
-            words = _WORD.findall(fold(value))
+        for name, value in folded.items():
+            words = _WORD.findall(value)
             field_score = 0.0
             for term in terms:
                 n = sum(1 for w in words if w.startswith(term))
