@@ -1,0 +1,2 @@
+# A crosswalk without its title.
+DELETE WHERE { <https://w3id.org/policykb/crosswalk/alpha-to-beta> dcterms:title ?title }
