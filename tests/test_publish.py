@@ -1,0 +1,248 @@
+"""Publishing with the SPARQL 1.1 Graph Store Protocol, against a real Oxigraph server."""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from policykb.errors import EndpointError, UsageError
+from policykb.loader import load
+from policykb.model import KnowledgeBase
+from policykb.publish import graph_store_url, publish, put_graph
+from policykb.rdf import triples
+
+FIXTURE = Path(__file__).parent / "data" / "rdf" / "kb"
+GRAPH = "https://w3id.org/policykb/graph/test"
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Talk to 127.0.0.1 directly even when the environment names an HTTP proxy."""
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "all_proxy",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    for name in ("POLICYKB_SPARQL_TOKEN", "POLICYKB_SPARQL_USER", "POLICYKB_SPARQL_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server on a free loopback port; yields its base URL, stops it after."""
+    if not OXIGRAPH.exists():
+        pytest.skip(f"no oxigraph server binary at {OXIGRAPH} (pip install oxigraph)")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen(
+        [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                opener.open(f"{url}/query?query=ASK%7B%7D", timeout=1).close()
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    message = process.stderr.read().decode() if process.stderr else ""
+                    pytest.fail(f"oxigraph serve did not start: {message}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def select(server_url: str, query: str) -> list[dict[str, str]]:
+    """Run a SELECT on the server's query endpoint; each solution as {variable: value}."""
+    request = urllib.request.Request(
+        f"{server_url}/query?{urllib.parse.urlencode({'query': query})}",
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=10) as response:
+        document = json.load(response)
+    return [{k: v["value"] for k, v in b.items()} for b in document["results"]["bindings"]]
+
+
+def graph_size(server_url: str, graph: str) -> int:
+    """The number of triples in one named graph of the server."""
+    rows = select(server_url, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    return int(rows[0]["n"])
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    """The fixture knowledge base."""
+    return load(FIXTURE)
+
+
+@pytest.mark.server
+def test_publish_replaces_the_graph(server: str, kb: KnowledgeBase) -> None:
+    """A publish puts the knowledge base into the named graph, and a second one replaces it."""
+    put_graph(f"{server}/store", GRAPH, b"<urn:x:old> <urn:x:p> <urn:x:o> .\n")
+    done = publish(kb, f"{server}/store", GRAPH)
+    assert 200 <= done.status < 300
+    rows = select(
+        server,
+        f"""
+        PREFIX pkb: <https://w3id.org/policykb/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?rec ?text WHERE {{ GRAPH <{GRAPH}> {{
+            ?rec a pkb:PolicyRecommendation ; rdf:value ?text }} }} ORDER BY ?rec""",
+    )
+    assert [r["text"] for r in rows] == [
+        "Publish open data.",
+        "Set up a digital agency.",
+        'Protect privacy: "consent" first.',
+        "Start with user needs.",
+    ]
+    old = select(server, f"SELECT ?o WHERE {{ GRAPH <{GRAPH}> {{ <urn:x:old> ?p ?o }} }}")
+    assert old == []  # replaced, not merged
+    assert graph_size(server, GRAPH) == len(set(triples(kb)))
+
+
+@pytest.mark.server
+def test_refusing_endpoint_leaves_the_graph(server: str, kb: KnowledgeBase) -> None:
+    """A 4xx from the store is an EndpointError with the server's answer; the graph is unchanged."""
+    publish(kb, f"{server}/store", GRAPH)
+    before = graph_size(server, GRAPH)
+    with pytest.raises(EndpointError, match="HTTP 404") as caught:
+        publish(kb, f"{server}/no-such-service", GRAPH)
+    assert "refused" in caught.value.message
+    with pytest.raises(EndpointError, match="HTTP 4"):
+        put_graph(f"{server}/store", GRAPH, b"this is not turtle <")
+    assert graph_size(server, GRAPH) == before
+
+
+def test_unreachable_endpoint() -> None:
+    """A closed port is an EndpointError saying the store cannot be reached."""
+    with pytest.raises(EndpointError, match="cannot reach"):
+        put_graph(f"http://127.0.0.1:{free_port()}/store", GRAPH, b"", timeout=5)
+
+
+def test_graph_store_url() -> None:
+    """The graph goes in the query string, after any query the endpoint already has."""
+    assert graph_store_url("http://127.0.0.1:1/store", "urn:x:g") == (
+        "http://127.0.0.1:1/store?graph=urn%3Ax%3Ag"
+    )
+    assert graph_store_url("http://h/s?x=1", "https://g/#a") == (
+        "http://h/s?x=1&graph=https%3A%2F%2Fg%2F%23a"
+    )
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "graph"),
+    [
+        ("ftp://127.0.0.1/store", GRAPH),
+        ("127.0.0.1:7878/store", GRAPH),
+        ("http://127.0.0.1/store", "not an iri"),
+        ("http://127.0.0.1/store", "relative/graph"),
+    ],
+)
+def test_bad_endpoint_or_graph_is_a_usage_error(endpoint: str, graph: str) -> None:
+    """A non-http endpoint or a graph name that is not an absolute IRI is a usage error."""
+    with pytest.raises(UsageError):
+        graph_store_url(endpoint, graph)
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Answers every PUT with 204 and records its headers and body."""
+
+    seen: ClassVar[list[tuple[str, dict[str, str], bytes]]] = []
+
+    def do_PUT(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.seen.append((self.path, dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002  (base signature)
+        """Keep test output quiet."""
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, list[tuple[str, dict[str, str], bytes]]]]:
+    """A loopback HTTP server recording what it receives."""
+    _Recorder.seen = []
+    httpd = HTTPServer(("127.0.0.1", 0), _Recorder)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", _Recorder.seen
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_basic_credentials_come_from_the_environment(
+    recorder: tuple[str, list[tuple[str, dict[str, str], bytes]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """POLICYKB_SPARQL_USER and _PASSWORD are sent as HTTP basic authentication."""
+    url, seen = recorder
+    monkeypatch.setenv("POLICYKB_SPARQL_USER", "ana")
+    monkeypatch.setenv("POLICYKB_SPARQL_PASSWORD", "s3cret")
+    put_graph(f"{url}/data", GRAPH, b"<urn:a> <urn:b> <urn:c> .\n")
+    (path, headers, body) = seen[0]
+    expected = base64.b64encode(b"ana:s3cret").decode()
+    assert headers["Authorization"] == f"Basic {expected}"
+    assert headers["Content-Type"] == "text/turtle"
+    assert path == f"/data?graph={urllib.parse.quote(GRAPH, safe='')}"
+    assert body == b"<urn:a> <urn:b> <urn:c> .\n"
+
+
+def test_bearer_token_comes_from_the_environment(
+    recorder: tuple[str, list[tuple[str, dict[str, str], bytes]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """POLICYKB_SPARQL_TOKEN is sent as a bearer token (and wins over a user name)."""
+    url, seen = recorder
+    monkeypatch.setenv("POLICYKB_SPARQL_TOKEN", "tok-123")
+    monkeypatch.setenv("POLICYKB_SPARQL_USER", "ana")
+    put_graph(f"{url}/data", GRAPH, b"")
+    assert seen[0][1]["Authorization"] == "Bearer tok-123"
+
+
+def test_no_credentials_no_authorization_header(
+    recorder: tuple[str, list[tuple[str, dict[str, str], bytes]]],
+) -> None:
+    """Without credentials in the environment, no Authorization header is sent."""
+    url, seen = recorder
+    put_graph(f"{url}/data", GRAPH, b"")
+    assert "Authorization" not in seen[0][1]
