@@ -19,12 +19,14 @@ pycountry (a test checks ``sys.modules``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import pickle
 import stat
 import sys
 from pathlib import Path
+from typing import Any
 
 from policykb.model import KnowledgeBase
 
@@ -133,12 +135,32 @@ def _write(target: Path, key: str, kb: KnowledgeBase) -> None:
         ) as handle:
             temporary = Path(handle.name)
             handle.write(_MAGIC + key.encode() + b"\n")
-            pickle.dump(kb, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            _Pickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(kb)
         temporary.replace(target)  # os.replace: atomic within the cache directory
     except (OSError, pickle.PicklingError, RecursionError):
         if temporary is not None:
             with contextlib.suppress(OSError):
                 temporary.unlink()
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles model dataclasses as ``Class(*fields)``.
+
+    The default for frozen slotted dataclasses restores each object through the generated
+    ``__setstate__``, which calls ``dataclasses.fields()`` per object: 0.7 s of a 0.84 s load
+    for 1,000 reports. Calling the class is several times faster and builds the same value.
+    """
+
+    _fields: dict[type, tuple[str, ...]] = {}  # noqa: RUF012 - a cache shared by instances
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        if cls.__module__ != "policykb.model" or not dataclasses.is_dataclass(cls):
+            return NotImplemented
+        names = self._fields.get(cls)
+        if names is None:
+            names = self._fields[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+        return cls, tuple(getattr(obj, name) for name in names)
 
 
 def _inside(directory: Path, root: Path) -> bool:
