@@ -233,6 +233,14 @@ def test_validate_rdf_reports_located_violations(tmp_path: Path) -> None:
     assert ": shacl-violation: recommendation beta-post/only:" in line
 
 
+def test_cli_default_base_iri_is_the_librarys() -> None:
+    """The CLI's --base-iri default is the library's default base IRI."""
+    from policykb.cli.linked import DEFAULT_BASE_IRI as CLI_DEFAULT
+    from policykb.rdf import DEFAULT_BASE_IRI
+
+    assert CLI_DEFAULT == DEFAULT_BASE_IRI
+
+
 @pytest.mark.parametrize("command", ["export", "sparql", "publish"])
 def test_commands_have_help_with_examples(command: str) -> None:
     """Each linked-data command has help text with an example."""

@@ -17,7 +17,9 @@ from rich.table import Table
 
 from policykb.cli.app import app, err, knowledge_base, out
 from policykb.errors import ExitCode, UsageError
-from policykb.rdf import DEFAULT_BASE_IRI
+
+#: policykb.rdf.DEFAULT_BASE_IRI, repeated so that loading the CLI does not import rdflib
+DEFAULT_BASE_IRI = "https://w3id.org/policykb/"
 
 
 class ExportFormat(StrEnum):
