@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -183,7 +184,10 @@ def sparql(
     elif not result.rows:
         err.print("no results")
     else:
-        table = Table(*result.variables, header_style="bold", show_lines=False)
+        # the look of the query commands' tables; IRIs fold rather than lose their ends
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+        for variable in result.variables:
+            table.add_column(variable, overflow="fold")
         for row in result.rows:
             table.add_row(*(escape(engine.short(value, base_iri)) for value in row))
         out().print(table)
