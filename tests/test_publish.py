@@ -188,9 +188,18 @@ class _Recorder(BaseHTTPRequestHandler):
 
     seen: ClassVar[list[tuple[str, dict[str, str], bytes]]] = []
 
+    digest: ClassVar[bool] = False  # ask for digest authentication, as Virtuoso does
+
     def do_PUT(self) -> None:
+        """Record the request; answer 401 with a digest challenge first when ``digest`` is set."""
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.seen.append((self.path, dict(self.headers), body))
+        if self.digest and not self.headers.get("Authorization", "").startswith("Digest "):
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Digest realm="store", nonce="n0nce", qop="auth"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(204)
         self.end_headers()
 
@@ -202,6 +211,7 @@ class _Recorder(BaseHTTPRequestHandler):
 def recorder() -> Iterator[tuple[str, list[tuple[str, dict[str, str], bytes]]]]:
     """A loopback HTTP server recording what it receives."""
     _Recorder.seen = []
+    _Recorder.digest = False
     httpd = HTTPServer(("127.0.0.1", 0), _Recorder)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -226,6 +236,22 @@ def test_basic_credentials_come_from_the_environment(
     assert headers["Content-Type"] == "text/turtle"
     assert path == f"/data?graph={urllib.parse.quote(GRAPH, safe='')}"
     assert body == b"<urn:a> <urn:b> <urn:c> .\n"
+
+
+def test_digest_authentication_when_the_store_asks(
+    recorder: tuple[str, list[tuple[str, dict[str, str], bytes]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A store answering 401 with a digest challenge gets the PUT again with digest credentials."""
+    url, seen = recorder
+    _Recorder.digest = True
+    monkeypatch.setenv("POLICYKB_SPARQL_USER", "ana")
+    monkeypatch.setenv("POLICYKB_SPARQL_PASSWORD", "s3cret")
+    done = put_graph(f"{url}/sparql-graph-crud-auth", GRAPH, b"<urn:a> <urn:b> <urn:c> .\n")
+    assert done.status == 204
+    assert [h.get("Authorization", "").split(" ")[0] for _, h, _ in seen] == ["Basic", "Digest"]
+    assert 'username="ana"' in seen[1][1]["Authorization"]
+    assert seen[1][2] == b"<urn:a> <urn:b> <urn:c> .\n"
 
 
 def test_bearer_token_comes_from_the_environment(
