@@ -174,8 +174,8 @@ class Lit(NamedTuple):
 Term = str | Lit
 Triple = tuple[str, str, Term]
 
-# Plain ``str`` copies of the terms the writer uses: rdflib's URIRef never equals a str, and the
-# fast paths tell IRIs from literals by ``o.__class__ is str``.
+# Plain ``str`` copies of the terms the writer uses: rdflib's URIRef never equals a str, and a
+# plain str is what the fast paths hand to pyoxigraph.
 A = str(RDF.type)
 FIRST, REST, NIL, VALUE = str(RDF.first), str(RDF.rest), str(RDF.nil), str(RDF.value)
 IDENTIFIER, TITLE, ALTERNATIVE = (
@@ -221,52 +221,8 @@ MATCH_PROPERTIES: dict[str, str] = {
 MAPPING_VALUES: dict[str, str] = {"stated": str(PKB.Stated), "inferred": str(PKB.Inferred)}
 STATUS_VALUES: dict[str, str] = {"recommendation": str(PKB.Listed), "candidate": str(PKB.Candidate)}
 
-#: Plain-str IRIs of the pkb: terms the writer and reader use, by local name.
-P = {
-    name: str(PKB[name])
-    for name in (
-        "Framework",
-        "Pillar",
-        "Element",
-        "Publication",
-        "PolicyRecommendation",
-        "Citation",
-        "Contributor",
-        "AlternativeLabel",
-        "Crosswalk",
-        "ConceptMatch",
-        "position",
-        "citation",
-        "pillarTerm",
-        "elementTerm",
-        "alternativeLabel",
-        "series",
-        "defines",
-        "applies",
-        "compares",
-        "actor",
-        "mapping",
-        "status",
-        "area",
-        "gap",
-        "acronym",
-        "role",
-        "affiliation",
-        "matchSource",
-        "matchTarget",
-        "matchRelation",
-        "justification",
-        "alternativeTitleList",
-        "noteList",
-        "gapList",
-        "countryList",
-        "comparesList",
-        "definesList",
-        "appliesList",
-        "conceptList",
-        "actorList",
-    )
-}
+#: Plain-str IRIs of every pkb: term, by local name.
+P: dict[str, str] = {name: str(PKB[name]) for name in PKB.__annotations__}
 
 _BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`#?]+/$")
 
