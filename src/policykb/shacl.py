@@ -131,8 +131,8 @@ def corpus_issues(corpus: Corpus, base_iri: str = DEFAULT_BASE_IRI) -> list[Issu
             # an item missing from the source map keeps the data directory as its place
             with suppress(KeyError):
                 file, line, column = corpus.where(key, path)
-        path = violation.path
-        where = f" ({path})" if path and path not in violation.message else ""
+        prop = violation.path
+        where = f" ({prop})" if prop and prop not in violation.message else ""
         value = f"; value {violation.value}" if violation.value else ""
         issues.append(
             make_issue(
