@@ -23,11 +23,27 @@ from policykb.model import (
 )
 
 
+def language_tag(tag: str) -> str:
+    """A BCP 47 tag in its canonical case (RFC 5646 §2.1.1): ``pt-br`` -> ``pt-BR``."""
+    first, *rest = tag.split("-")
+    parts = [first.lower()]
+    for part in rest:
+        if len(part) == 2:
+            parts.append(part.upper())  # region
+        elif len(part) == 4 and part.isalpha():
+            parts.append(part.title())  # script
+        else:
+            parts.append(part.lower())
+    return "-".join(parts)
+
+
 def lang_text(value: str | dict[str, str]) -> LangText:
     """A label or definition: a plain string is English; a mapping lists languages, ``en`` first."""
     if isinstance(value, str):
         return LangText((("en", value),))
-    items = sorted(value.items(), key=lambda kv: (kv[0] != "en", kv[0]))
+    items = sorted(
+        ((language_tag(k), v) for k, v in value.items()), key=lambda kv: (kv[0] != "en", kv[0])
+    )
     return LangText(tuple(items))
 
 
