@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import os
 import pickle
@@ -117,7 +118,15 @@ def _read(target: Path, key: str) -> KnowledgeBase | None:
             header = handle.read(len(_MAGIC) + _KEY_BYTES + 1)
             if header != _MAGIC + key.encode() + b"\n":
                 return None
-            kb = pickle.load(handle)
+            # the cyclic GC would rescan the growing heap many times over while the load
+            # creates millions of acyclic objects: 1.8 s instead of 0.4 s for 5,000 reports
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                kb = pickle.load(handle)
+            finally:
+                if enabled:
+                    gc.enable()
     except Exception:  # missing, unreadable, truncated or corrupt: rebuild
         return None
     return kb if isinstance(kb, KnowledgeBase) else None
