@@ -454,7 +454,9 @@ def linearity(rows: list[Row], sizes: list[int]) -> str:
     ]
     by_figure: dict[str, dict[str, float]] = {}
     for row in rows:
-        if row.size != "shipped" and not row.subject.failed and row.subject.samples:
+        if row.size == "shipped" or row.floor is None or row.figure.startswith("rdflib"):
+            continue  # size-independent, or a floor shown as a row
+        if not row.subject.failed and row.subject.samples:
             by_figure.setdefault(row.figure.split(" (")[0], {})[row.size] = row.subject.median
     for figure, times in by_figure.items():
         slopes = []
@@ -507,8 +509,14 @@ def main() -> None:
     sizes_text = ", ".join(
         f"{s:,} reports = {disk_size(corpus(args.work, s)) / 1e6:.1f} MB" for s in sizes
     )
+    commit = (
+        subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO
+        ).stdout.strip()
+        or "unknown"
+    )
     text = (
-        f"# policykb benchmarks\n\nMachine: {machine()}.\n\nCorpora: {sizes_text} "
+        f"# policykb benchmarks\n\nMachine: {machine()}. Commit {commit}.\n\nCorpora: {sizes_text} "
         f"(bench/generate.py, seed 6).\n\n{table(rows, args.runs)}\n"
         f"{linearity(rows, sizes)}\n"
     )
