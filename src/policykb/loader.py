@@ -75,10 +75,10 @@ def data_files(root: Path) -> list[Path]:
     return found
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, cwd: Path | None = None) -> str:
     """``path`` relative to the working directory when it is below it, as messages show it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.absolute().relative_to(cwd or Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -134,7 +134,8 @@ def read(root: Path, only: Iterable[Path] = ()) -> Corpus:
     """Read every data file under ``root``; keep only issues of the files in ``only`` if given."""
     if not root.is_dir():
         raise DataDirError(f"'{root}' is not a directory")
-    parsed = [read_yaml_file(p, display_path(p)) for p in data_files(root)]
+    cwd = Path.cwd()
+    parsed = [read_yaml_file(p, display_path(p, cwd)) for p in data_files(root)]
     corpus = Corpus(root, KnowledgeBase(), parsed, [])
     items: dict[str, list[Any]] = {
         "framework": [],

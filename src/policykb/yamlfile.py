@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml._yaml import CParser
 
 from policykb.errors import Issue, make_issue
 
@@ -50,136 +51,129 @@ class _TooDeepError(Exception):
         self.mark = mark
 
 
-class _Loader(yaml.CSafeLoader):
-    """libyaml parsing with a narrow set of types and an issue list instead of silent choices."""
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_NULL = "tag:yaml.org,2002:null"
 
-    yaml_implicit_resolvers = {}  # noqa: RUF012 - PyYAML's class-level registries, ours alone
-    yaml_constructors = {}  # noqa: RUF012
-    yaml_multi_constructors = {}  # noqa: RUF012
+#: first character -> (tag, pattern) to try in order; first match wins, YAML 1.1 forms first
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+for _tag, _pattern, _first in (
+    (_AMBIGUOUS_TAG, _YAML11_ONLY, "yYnNoO-+0123456789."),
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    ("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?$"),
+        "-+.0123456789",
+    ),
+    (_NULL, re.compile(r"^(?:~|null|Null|NULL)$"), "~nN"),
+):
+    for _char in _first:
+        _RESOLVERS.setdefault(_char, []).append((_tag, _pattern))
+
+_SCALARS: dict[str, Any] = {
+    _STR: str,
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": float,
+    "tag:yaml.org,2002:bool": lambda text: text.lower() == "true",
+    _NULL: lambda text: None,
+}
+
+
+class _Loader(CParser):
+    """libyaml composes the nodes; tags are resolved and values built here, narrowly.
+
+    Only ``true``/``false``, ``null``, decimal numbers, strings, lists and mappings exist. What
+    PyYAML would silently accept (repeated keys, aliases, explicit tags) becomes a problem with
+    its position instead, and an alias is never expanded, so an alias bomb cannot grow.
+    """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
-        self.problems: list[tuple[str, str, yaml.Mark | None, str | None]] = []
-        self._depth = 0
-        self._alias_seen = False
+        self.problems: list[tuple[str, str, Any, str | None]] = []
+        self.alias_seen = False
+        self._seen: set[int] = set()
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects or node in self.recursive_objects:
-            # libyaml hands back the anchored node itself for an alias: refuse to expand it,
-            # which also keeps an alias bomb from growing.
-            self._alias_seen = True
-            return None
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
+    # libyaml's composer calls these three for every node (PyYAML's resolver interface).
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        """The tag of a node: a plain scalar by its look, anything else by its kind."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                if not value:
+                    return _NULL
+                for tag, pattern in _RESOLVERS.get(value[0], ()):
+                    if pattern.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path-dependent resolution."""
+
+    def ascend_resolver(self) -> None:
+        """No path-dependent resolution."""
+
+    def build(self, node: Any, depth: int = 0) -> Any:
+        """Plain data for ``node``: dicts, lists, str, int, float, bool and None."""
+        if depth > MAX_DEPTH:
             raise _TooDeepError(node.start_mark)
-        try:
-            return super().construct_object(node, deep=True)
-        finally:
-            self._depth -= 1
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
-    data: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node)
-        if not isinstance(key, str):
-            loader.problems.append(
-                ("wrong-type", f"a key must be a string, not {key!r}", key_node.start_mark, None)
-            )
-            continue
-        if key in data:
-            loader.problems.append(
+        if id(node) in self._seen:
+            # libyaml hands back the anchored node itself for an alias: refuse to expand it
+            self.alias_seen = True
+            return None
+        self._seen.add(id(node))
+        tag = node.tag
+        if tag == _MAP and isinstance(node, yaml.MappingNode):
+            return self._mapping(node, depth)
+        if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+            return [self.build(child, depth + 1) for child in node.value]
+        convert = _SCALARS.get(tag)
+        if convert is not None and isinstance(node, yaml.ScalarNode):
+            return convert(node.value)
+        if tag == _AMBIGUOUS_TAG:
+            self.problems.append(
                 (
-                    "duplicate-key",
-                    f"key '{key}' is repeated: the later value would silently replace the first",
-                    key_node.start_mark,
-                    "keep one of them",
+                    "ambiguous-scalar",
+                    f"'{node.value}' is read as a boolean or number by YAML 1.1 tools",
+                    node.start_mark,
+                    f"quote it: '{node.value}'",
                 )
             )
-            continue
-        data[key] = loader.construct_object(value_node)
-    return data
-
-
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> list[Any]:
-    return [loader.construct_object(child) for child in node.value]
-
-
-def _construct_ambiguous(loader: _Loader, node: yaml.ScalarNode) -> str:
-    value = str(node.value)
-    loader.problems.append(
-        (
-            "ambiguous-scalar",
-            f"'{value}' is read as a boolean or number by YAML 1.1 tools",
-            node.start_mark,
-            f"quote it: '{value}'",
+            return node.value
+        self.problems.append(
+            (
+                "forbidden-tag",
+                f"tag {tag} is not allowed in data files",
+                node.start_mark,
+                "remove the tag; policykb never executes YAML tags",
+            )
         )
-    )
-    return value
+        return None
 
-
-def _construct_undefined(loader: _Loader, node: yaml.Node) -> None:
-    loader.problems.append(
-        (
-            "forbidden-tag",
-            f"tag {node.tag} is not allowed in data files",
-            node.start_mark,
-            "remove the tag; policykb never executes YAML tags",
-        )
-    )
-
-
-def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
-    return int(str(node.value))
-
-
-def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
-    return float(str(node.value))
-
-
-def _construct_bool(loader: _Loader, node: yaml.ScalarNode) -> bool:
-    return str(node.value).lower() == "true"
-
-
-def _construct_null(loader: _Loader, node: yaml.ScalarNode) -> None:
-    return None
-
-
-def _construct_str(loader: _Loader, node: yaml.ScalarNode) -> str:
-    return str(node.value)
-
-
-def _register() -> None:
-    add = _Loader.add_implicit_resolver
-    # First match wins among resolvers sharing a first character, so the YAML 1.1 forms go first.
-    add(_AMBIGUOUS_TAG, _YAML11_ONLY, list("yYnNoO-+0123456789."))
-    add(
-        "tag:yaml.org,2002:bool",
-        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-        list("tTfF"),
-    )
-    add("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
-    add(
-        "tag:yaml.org,2002:float",
-        re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?$"),
-        list("-+.0123456789"),
-    )
-    add("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-    for tag, constructor in (
-        ("tag:yaml.org,2002:map", _construct_mapping),
-        ("tag:yaml.org,2002:seq", _construct_sequence),
-        ("tag:yaml.org,2002:str", _construct_str),
-        ("tag:yaml.org,2002:int", _construct_int),
-        ("tag:yaml.org,2002:float", _construct_float),
-        ("tag:yaml.org,2002:bool", _construct_bool),
-        ("tag:yaml.org,2002:null", _construct_null),
-        (_AMBIGUOUS_TAG, _construct_ambiguous),
-        (None, _construct_undefined),  # any other tag, !!python/... included
-    ):
-        _Loader.add_constructor(tag, constructor)
-
-
-_register()
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node, depth + 1)
+            if not isinstance(key, str):
+                where = key_node.start_mark
+                self.problems.append(
+                    ("wrong-type", f"a key must be a string, not {key!r}", where, None)
+                )
+                continue
+            if key in data:
+                self.problems.append(
+                    (
+                        "duplicate-key",
+                        f"key '{key}' is repeated: the later value would silently replace "
+                        "the first",
+                        key_node.start_mark,
+                        "keep one of them",
+                    )
+                )
+                continue
+            data[key] = self.build(value_node, depth + 1)
+        return data
 
 
 @dataclass(slots=True)
@@ -283,22 +277,14 @@ def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
     parsed.text = text
     loader = _Loader(text)
     try:
-        data = loader.get_single_data()
+        root = loader.get_single_node()
+        data = None if root is None else loader.build(root)
     except _TooDeepError as exc:
         return fail(
             "too-deep", f"the document nests more than {MAX_DEPTH} levels deep", *_mark(exc.mark)
         )
     except RecursionError:
         return fail("too-deep", "the document nests too deeply to read")
-    except yaml.constructor.ConstructorError as exc:
-        mark = exc.problem_mark
-        tag = str(exc.problem).split("'")[1] if "'" in str(exc.problem) else str(exc.problem)
-        return fail(
-            "forbidden-tag",
-            f"tag {tag} is not allowed in data files",
-            *_mark(mark),
-            hint="remove the tag; policykb never executes YAML tags",
-        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "cannot be parsed"
@@ -318,7 +304,7 @@ def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
         fail(code, message, *_mark(mark), hint=hint)
     if any(code == "forbidden-tag" for code, *_ in loader.problems):
         return parsed  # a tagged value was dropped: checking the rest would mislead
-    if loader._alias_seen:
+    if loader.alias_seen:
         # the data holds placeholders where aliases were: checking it further would mislead
         return fail(
             "alias",
