@@ -9,8 +9,8 @@ import pytest
 
 from conftest import INVALID, REPO, place_fixture
 from policykb import load, read
+from policykb.datadir import ENV_VAR, find_data_dir, shipped_data_dir
 from policykb.errors import DataDirError, InvalidDataError
-from policykb.loader import ENV_VAR, find_data_dir, shipped_data_dir
 from policykb.model import LangText
 
 

@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Issue": "policykb.errors",
     "PolicykbError": "policykb.errors",
-    "find_data_dir": "policykb.loader",
+    "find_data_dir": "policykb.datadir",
     "load": "policykb.loader",
     "read": "policykb.loader",
     "ValidationReport": "policykb.validate",
@@ -93,9 +93,10 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from policykb.datadir import find_data_dir
     from policykb.errors import Issue, PolicykbError
     from policykb.graph import build_graph
-    from policykb.loader import find_data_dir, load, read
+    from policykb.loader import load, read
     from policykb.model import (
         Concept,
         Contributor,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policykb import loader
+from policykb import datadir, loader
 from policykb.errors import DataDirError, Issue
 
 
@@ -60,7 +60,7 @@ def validate(paths: Sequence[Path]) -> ValidationReport:
         root = data_root(path)
         named = groups.setdefault(root, [])
         if path.is_file():
-            if loader.file_kind(path.resolve(), root) is None:
+            if datadir.file_kind(path.resolve(), root) is None:
                 raise DataDirError(
                     f"'{path}' is not a policykb data file",
                     "data files are organisations.yaml and */*.yaml under "

@@ -10,7 +10,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -18,7 +18,9 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from policykb.errors import ExitCode, InvalidDataError, PolicykbError
-from policykb.model import KnowledgeBase
+
+if TYPE_CHECKING:
+    from policykb.model import KnowledgeBase
 
 #: Messages go to stderr; data goes to stdout.
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -126,6 +128,26 @@ def main_options(
     ctx.obj = State(data=data, cache=not no_cache)
 
 
+def lazy_module(name: str) -> Any:
+    """``name`` imported on first attribute access (importlib's LazyLoader).
+
+    Command modules refer to the library through these, so ``policykb --help`` and commands
+    that do not need a module do not pay for importing it.
+    """
+    import importlib.util
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, name
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module
+
+
 def state(ctx: typer.Context) -> State:
     """The global options of this invocation."""
     found = ctx.find_object(State)
@@ -134,7 +156,7 @@ def state(ctx: typer.Context) -> State:
 
 def data_dir(ctx: typer.Context) -> Path:
     """The data directory this invocation works on."""
-    from policykb.loader import find_data_dir
+    from policykb.datadir import find_data_dir
 
     return find_data_dir(state(ctx).data)
 

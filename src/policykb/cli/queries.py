@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sized
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import RenderableType
 
-from policykb import query, render
-from policykb.cli.app import app, err, knowledge_base, out
+from policykb.cli.app import app, err, knowledge_base, lazy_module, out
+
+if TYPE_CHECKING:
+    from policykb import query, render
+else:
+    query = lazy_module("policykb.query")
+    render = lazy_module("policykb.render")
 
 T = TypeVar("T")
 
