@@ -25,8 +25,8 @@ _EXPORTS = {
     "find_data_dir": "policykb.datadir",
     "load": "policykb.loader",
     "read": "policykb.loader",
-    "ValidationReport": "policykb.validate",
-    "validate": "policykb.validate",
+    "ValidationReport": "policykb.validation",
+    "validate": "policykb.validation",
     "Concept": "policykb.model",
     "Contributor": "policykb.model",
     "Crosswalk": "policykb.model",
@@ -115,4 +115,4 @@ if TYPE_CHECKING:
     from policykb.query import coverage, recommendations, search
     from policykb.rdf import to_rdf
     from policykb.rdf_read import from_rdf
-    from policykb.validate import ValidationReport, validate
+    from policykb.validation import ValidationReport, validate

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from policykb.loader import Corpus
-    from policykb.validate import ValidationReport
+    from policykb.validation import ValidationReport
 
 SHAPES_NS = "https://w3id.org/policykb/shapes#"
 PathPart = str | int

@@ -22,13 +22,22 @@ from policykb.errors import ExitCode, InvalidDataError, PolicykbError
 if TYPE_CHECKING:
     from policykb.model import KnowledgeBase
 
+
 #: Messages go to stderr; data goes to stdout.
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+def _plain() -> bool:
+    # NO_COLOR (https://no-color.org) is honoured strictly: no escape codes at all, bold included
+    return bool(os.environ.get("NO_COLOR"))
+
+
+#: Messages go to stderr; data goes to stdout.
+err = Console(
+    stderr=True, highlight=False, soft_wrap=True, color_system=None if _plain() else "auto"
+)
 
 
 def out() -> Console:
-    """A console on stdout: plain (no colour, no escapes) when not a terminal or NO_COLOR is set."""
-    return Console(highlight=False, no_color=bool(os.environ.get("NO_COLOR")) or None)
+    """A console on stdout: plain (no escape codes) when not a terminal or NO_COLOR is set."""
+    return Console(highlight=False, color_system=None if _plain() else "auto")
 
 
 def report_error(exc: PolicykbError) -> None:

@@ -53,7 +53,7 @@ def validate(
 
       policykb validate data/reports/chile-digital-identity.yaml --format json
     """
-    from policykb.validate import validate as run_validate
+    from policykb.validation import validate as run_validate
 
     report = run_validate(paths or [data_dir(ctx)])
     if rdf:

@@ -1,0 +1,99 @@
+"""The CLI shell shared by every command: colour rules, version, lean start-up, error mapping."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import REPO
+from policykb.cli import app
+
+runner = CliRunner()
+
+
+def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "policykb", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=environment,
+        check=False,
+    )
+
+
+def test_terminal_output_is_styled_unless_no_color() -> None:
+    """On a terminal tables carry escape codes; with NO_COLOR set they carry none at all."""
+    styled = _run("stats", FORCE_COLOR="1")
+    plain = _run("stats", FORCE_COLOR="1", NO_COLOR="1")
+    assert styled.returncode == plain.returncode == 0
+    assert "\x1b[" in styled.stdout
+    assert "\x1b[" not in plain.stdout
+    assert "frameworks" in plain.stdout
+
+
+def test_piped_output_has_no_escape_codes() -> None:
+    """When stdout is not a terminal (a pipe), output is plain text."""
+    result = _run("stats")
+    assert result.returncode == 0
+    assert "\x1b[" not in result.stdout
+
+
+def test_version_prints_the_package_version() -> None:
+    """--version prints the one version the package declares."""
+    from policykb import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"policykb {__version__}"
+
+
+def test_help_imports_no_data_or_linked_data_libraries() -> None:
+    """policykb --help imports neither yaml, the loader, the query layer nor rdflib."""
+    code = (
+        "import sys\n"
+        "from policykb.cli import main\n"
+        "sys.argv = ['policykb', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('yaml', 'policykb.loader', 'policykb.render', 'rdflib', 'networkx',"
+        " 'jsonschema', 'pycountry') if m in sys.modules and "
+        "type(sys.modules[m]).__name__ != '_LazyModule']\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert "HEAVY []" in result.stderr
+
+
+def test_internal_errors_are_one_line_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unexpected exception is reported in one line with exit code 70, no traceback."""
+    import policykb.cli.maintain as maintain
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("policykb.validation.validate", explode)
+    monkeypatch.delenv("POLICYKB_DEBUG", raising=False)
+    result = runner.invoke(app, ["validate"])
+    assert maintain is not None
+    assert result.exit_code == 70
+    assert "internal error: RuntimeError: boom" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_public_validate_stays_the_function_after_the_cli_ran() -> None:
+    """policykb.validate is the function even once the CLI imported the validation module."""
+    from pathlib import Path
+
+    import policykb
+    import policykb.validation  # what the validate command imports
+
+    assert callable(policykb.validate)
+    assert policykb.validate([Path(REPO / "tests" / "data" / "valid")]).valid
