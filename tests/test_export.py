@@ -7,21 +7,37 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
+from hypothesis import HealthCheck, given, settings
 from rdflib.compare import isomorphic
 
-from policykb import export
+from policykb import export, rdf
 from policykb.errors import UsageError
 from policykb.graph import to_graphml
 from policykb.loader import load
-from policykb.model import KnowledgeBase
+from policykb.model import (
+    Contributor,
+    Crosswalk,
+    Element,
+    Framework,
+    KnowledgeBase,
+    LangText,
+    Match,
+    Organisation,
+    Pillar,
+    Recommendation,
+    Report,
+    Source,
+)
 from policykb.query import recommendations
 from policykb.rdf import Lit, Triple, graph_of, to_rdf
 from policykb.render import recommendations_csv
+from test_rdf_roundtrip import knowledge_bases
 
 TESTS = Path(__file__).parent
 FIXTURE = TESTS / "data" / "rdf" / "kb"
@@ -190,3 +206,265 @@ def test_check_sees_another_base_iri_as_stale(kb: KnowledgeBase, tmp_path: Path)
     stale = {s.name for s in export.stale_files(kb, tmp_path)}
     assert {"policykb.ttl", "policykb.jsonld", "context.jsonld"} <= stale
     assert "ontology.ttl" not in stale
+
+
+# ---------------------------------------------------------------------------------------------
+# The direct Turtle writer: byte for byte what pyoxigraph writes for the same triples
+
+SHIPPED = TESTS.parent / "data"
+TURTLE_PREFIXES = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in rdf.PREFIXES.items())
+
+
+def pyoxigraph_turtle(kb: KnowledgeBase, base: str = rdf.DEFAULT_BASE_IRI) -> bytes:
+    """The reference: pyoxigraph serialising the triples of ``kb`` (the export before 0.x)."""
+    return rdf.oxigraph_turtle(rdf.triples(kb, base))
+
+
+def pyoxigraph_object(term: ox.NamedNode | ox.Literal) -> str:
+    """How pyoxigraph's Turtle serialiser writes ``term`` as an object."""
+    node = ox.NamedNode("urn:s")
+    data = ox.serialize(
+        [ox.Triple(node, node, term)], format=ox.RdfFormat.TURTLE, prefixes=rdf.PREFIXES
+    ).decode()
+    prefixes, subject, statement = data.partition("\n<urn:s> <urn:s> ")
+    assert prefixes.startswith("@prefix ") and subject and statement.endswith(" .\n")
+    return statement.removesuffix(" .\n")
+
+
+@pytest.mark.parametrize("root", [FIXTURE, SHIPPED], ids=["fixture", "shipped"])
+@pytest.mark.parametrize("base", [rdf.DEFAULT_BASE_IRI, "http://example.org/kb/"])
+def test_turtle_is_what_pyoxigraph_writes(root: Path, base: str) -> None:
+    """The Turtle export equals pyoxigraph's serialisation of rdf.triples, byte for byte."""
+    kb = load(root)
+    assert rdf._plain(kb, rdf.check_base_iri(base))  # the direct writer, not the fallback
+    data = export.serialize(kb, "turtle", base)
+    assert data == pyoxigraph_turtle(kb, base)
+    assert data.count(b"\n\t") > 100
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kb=knowledge_bases())
+def test_turtle_of_any_knowledge_base_is_what_pyoxigraph_writes(kb: KnowledgeBase) -> None:
+    """For any knowledge base (any text, empty and repeated lists, unknown types …)."""
+    assert rdf.turtle(kb) == pyoxigraph_turtle(kb)
+
+
+def test_turtle_writer_covers_every_branch() -> None:
+    """A knowledge base with every optional field set twice over and odd values in each."""
+    odd = 'tab\there "quoted" back\\slash\nnew\rline \x00\x1f\x7f \ufffe\uffff é – 😀 \u2028'
+    source = Source("r", odd, "§ 2", "12-13", "https://example.org/a?b=c d", odd)
+    label = LangText((("en", "One"), ("EN-gb", "One"), ("zh-Hant-TW", odd)))
+    element = Element("e", label, label, "1.1", (label, label, LangText(())), source)
+    pillar = Pillar("p", LangText(()), None, None, (), None, (element, Element("f", label)))
+    framework = Framework(
+        "fw",
+        odd,
+        source,
+        "r",
+        description=odd,
+        alt_titles=(odd, odd, "x"),
+        pillars=(pillar, Pillar("q", label)),
+        notes=("n",),
+    )
+    recommendation = Recommendation(
+        "r1",
+        odd,
+        ("CHL", "XKX", "CHL"),
+        ("fw/e", "fw/e"),
+        Source(),
+        "guessed",  # type: ignore[arg-type]  # not a mapping policykb knows: a literal
+        "withdrawn",  # type: ignore[arg-type]
+        ("o", "o", "p"),
+        odd,
+        (odd, odd),
+    )
+    reports = (
+        Report(
+            "r",
+            odd,
+            "pamphlet",
+            "o",
+            source,
+            year=7,
+            date="2024-02-30",
+            series=odd,
+            number="1",
+            doi="10.1/x",
+            isbn="978",
+            url=odd,
+            language="en",
+            alt_titles=(odd,),
+            contributors=(Contributor(odd, odd, odd, odd), Contributor("b")),
+            countries=("PAN",),
+            compares=("NOR", "AUT", "NOR"),
+            defines=("fw", "fw"),
+            applies=("fw",),
+            summary=odd,
+            recommendations=(recommendation, Recommendation("r2", "", (), (), source)),
+            gaps=(odd, odd),
+            notes=(odd,),
+        ),
+        Report("s", "t", "standard", "o", source, date="2024-02"),
+        Report("t", "t", "review", "o", source, date="2024"),
+        Report("u", "t", "report", "o", source, date="2024-02-29"),
+        Report("v", "t", "blog-post", "o", source, date="soon"),
+    )
+    organisations = (
+        Organisation("o", label, odd, "CHL", "p", odd, source),
+        Organisation("p", LangText(())),
+    )
+    match = Match("fw/e", "fw/f", "close", odd)
+    crosswalk = Crosswalk("c", odd, (match, match, Match("fw/f", "fw/e", "exact", "")), source, odd)
+    kb = KnowledgeBase((framework,), reports, organisations, (crosswalk,))
+    assert rdf._plain(kb, rdf.DEFAULT_BASE_IRI)
+    data = rdf.turtle(kb)
+    assert data == pyoxigraph_turtle(kb)
+    for spelt in (b"a pkb:Publication ;", b'pkb:mapping "guessed"', b'"1.1"', b"@zh-hant-tw"):
+        assert spelt in data
+
+
+def test_empty_knowledge_base(tmp_path: Path) -> None:
+    """No triples: no Turtle at all (pyoxigraph writes no prefixes either), in every syntax."""
+    kb = KnowledgeBase()
+    assert rdf.turtle(kb) == pyoxigraph_turtle(kb) == b""
+    for output_format in ("ntriples", "rdfxml"):
+        assert export.serialize(kb, output_format) == reference(kb, output_format)
+
+
+@pytest.mark.parametrize(
+    ("change", "base"),
+    [
+        ("report id with a dot", rdf.DEFAULT_BASE_IRI),
+        ("recommendation ids repeat", rdf.DEFAULT_BASE_IRI),
+        ("concept ids repeat", rdf.DEFAULT_BASE_IRI),
+        ("non-ASCII country code", rdf.DEFAULT_BASE_IRI),
+        ("qualified id without a slash", rdf.DEFAULT_BASE_IRI),
+        ("base under a prefix", "https://schema.org/"),
+    ],
+)
+def test_knowledge_bases_the_writer_does_not_vouch_for_go_through_pyoxigraph(
+    kb: KnowledgeBase, change: str, base: str
+) -> None:
+    """Odd ids (which might make invalid or merged IRIs) and a base IRI under a prefix's
+    namespace (data IRIs would be written prefixed) take the pyoxigraph path: same output."""
+    report = kb.reports[0]
+    rec = report.recommendations[0]
+    changed = {
+        "report id with a dot": lambda: replace(kb, reports=(replace(report, id="a.b"),)),
+        "recommendation ids repeat": lambda: replace(
+            kb, reports=(replace(report, recommendations=(rec, rec)),)
+        ),
+        "concept ids repeat": lambda: replace(
+            kb,
+            frameworks=(
+                replace(
+                    kb.frameworks[0],
+                    pillars=(*kb.frameworks[0].pillars, kb.frameworks[0].pillars[0]),
+                ),
+            ),
+        ),
+        "non-ASCII country code": lambda: replace(
+            kb, reports=(replace(report, countries=("ÇHL",)),)
+        ),
+        "qualified id without a slash": lambda: replace(
+            kb, reports=(replace(report, recommendations=(replace(rec, concepts=("x",)),)),)
+        ),
+        "base under a prefix": lambda: kb,
+    }[change]()
+    assert not rdf._plain(changed, rdf.check_base_iri(base))
+    assert rdf.turtle(changed, base) == pyoxigraph_turtle(changed, base)
+
+
+@pytest.mark.parametrize(
+    ("report_id", "base"),
+    [("a b", rdf.DEFAULT_BASE_IRI), ("a", "https://example.org/100%zz/")],
+)
+def test_an_invalid_iri_still_fails(report_id: str, base: str) -> None:
+    """An id or base that cannot be part of an IRI is refused by pyoxigraph, as it always was."""
+    kb = KnowledgeBase(reports=(Report(report_id, "t", "report", "o", Source()),))
+    with pytest.raises(ValueError, match="IRI"):
+        rdf.turtle(kb, base)
+
+
+def test_strings_are_escaped_as_oxigraph_escapes_them() -> None:
+    """Every code point, in a plain, a language-tagged and a typed literal."""
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert rdf._quoted(every) == pyoxigraph_object(ox.Literal(every))
+    tagged = rdf.Lit(every, "en")
+    assert rdf._literal(tagged) == pyoxigraph_object(ox.Literal(every, language="en"))
+    typed = rdf.Lit(every, None, rdf.ANY_URI)
+    assert rdf._literal(typed) == pyoxigraph_object(
+        ox.Literal(every, datatype=ox.NamedNode(rdf.ANY_URI))
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "datatype"),
+    [
+        *((v, rdf.INTEGER) for v in ("1", "-12", "+3", "007", "1.0", "", "1e3", " 1", "١")),
+        *((v, rdf.XSD_NS + "decimal") for v in ("1.5", "-.5", "+0.0", "1.", "1", ".")),
+        *((v, rdf.XSD_NS + "double") for v in ("1e3", "1.5E-2", ".5e1", "1.e1", "e3", "1.5")),
+        *((v, rdf.XSD_NS + "boolean") for v in ("true", "false", "1", "True")),
+        ("2024", rdf.G_YEAR),
+        ("x", rdf.STRING),
+    ],
+)
+def test_bare_numbers_as_oxigraph_writes_them(value: str, datatype: str) -> None:
+    """Integers, decimals, doubles and booleans in Turtle's short form when their lexical form
+    allows it, quoted and typed otherwise."""
+    literal = ox.Literal(value, datatype=ox.NamedNode(datatype))
+    assert rdf._literal(rdf.Lit(value, None, datatype)) == pyoxigraph_object(literal)
+
+
+@pytest.mark.parametrize(
+    "local",
+    ["CHL", "-X", "_x", "1a", "a.b", "a.", ".a", "é", "a~b", "a:b", "a/b", "a%20b", "a·b", "a'b"],
+)
+def test_iris_as_oxigraph_writes_them(local: str) -> None:
+    """An IRI under a prefix: prefix:local, escaped as Oxigraph escapes it, or <…> when it
+    can't be written so; constants of the vocabulary likewise."""
+    for iri in (rdf.COUNTRY_NS + local, rdf.PKB_NS + local, "http://example.org/" + local):
+        assert rdf._iri(iri) == pyoxigraph_object(ox.NamedNode(iri)), iri
+    assert rdf._iri(rdf.COUNTRY_NS) == "country:"
+
+
+def test_turtle_starts_with_pyoxigraphs_prefixes() -> None:
+    """The prefix lines are pyoxigraph's own (its order: longest namespace first)."""
+    prefixes = rdf._turtle_prefixes().decode()
+    assert sorted(prefixes.splitlines()) == sorted(TURTLE_PREFIXES.splitlines())
+
+
+def reference(kb: KnowledgeBase, output_format: str) -> bytes:
+    """N-Triples or RDF/XML as pyoxigraph serialises the triples of ``kb``."""
+    formats = {"ntriples": ox.RdfFormat.N_TRIPLES, "rdfxml": ox.RdfFormat.RDF_XML}
+    prefixes = None if output_format == "ntriples" else rdf.PREFIXES
+    data = ox.serialize(
+        rdf.oxigraph_triples(rdf.triples(kb)), format=formats[output_format], prefixes=prefixes
+    )
+    assert isinstance(data, bytes)
+    return data
+
+
+@pytest.mark.parametrize("output_format", ["ntriples", "rdfxml"])
+@pytest.mark.parametrize("root", [FIXTURE, SHIPPED], ids=["fixture", "shipped"])
+def test_other_syntaxes_are_what_pyoxigraph_writes(root: Path, output_format: str) -> None:
+    """N-Triples and RDF/XML, re-serialised from the Turtle, equal pyoxigraph's serialisation
+    of the triples themselves: same triples, same order, same bytes."""
+    kb = load(root)
+    assert export.serialize(kb, output_format) == reference(kb, output_format)
+
+
+def test_export_turtle_does_not_import_rdflib(tmp_path: Path) -> None:
+    """`policykb export --format turtle` never loads rdflib, with a cold cache or a warm one."""
+    script = (
+        "import sys\n"
+        "from policykb.cli import main\n"
+        f"sys.argv = ['policykb', '--data', {str(FIXTURE)!r}, 'export', '--format', 'turtle',"
+        f" '--output', {str(tmp_path / 'kb.ttl')!r}]\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "assert 'rdflib' not in sys.modules, sorted(m for m in sys.modules if 'rdflib' in m)\n"
+    )
+    env = {**os.environ, "POLICYKB_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in ("cold", "warm"):
+        subprocess.run([sys.executable, "-c", script], env=env, check=True)
+    assert (tmp_path / "kb.ttl").read_bytes() == pyoxigraph_turtle(load(FIXTURE))

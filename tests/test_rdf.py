@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -261,3 +263,53 @@ def test_every_pkb_term_the_export_uses_is_declared(graph: Graph) -> None:
     }
     assert used
     assert all((t, RDF.type, None) in onto for t in used)
+
+
+def test_every_vocabulary_constant_is_a_declared_term() -> None:
+    """The plain-string IRIs the writer uses are terms of their closed rdflib namespaces.
+
+    policykb.rdf spells them out so that exporting does not import rdflib; this keeps the typo
+    check rdflib's closed namespaces gave (a misspelt term would silently mint a new IRI).
+    """
+    from policykb import rdf
+
+    closed = [DCTERMS, ORG, PROV, RDF, namespace.SDO, SKOS, namespace.XSD, rdf.PKB, BIBO]
+    constants = {
+        name: value
+        for name, value in vars(rdf).items()
+        if name.isupper() and isinstance(value, str) and value.startswith("http")
+    }
+    iris = {*constants.values(), *P.values(), *rdf.MATCH_PROPERTIES.values()}
+    iris |= {iri for classes in rdf.REPORT_CLASSES.values() for iri in classes}
+    checked = 0
+    for iri in iris:
+        for ns in closed:
+            if iri.startswith(str(ns._NS)) and iri != str(ns._NS):
+                assert URIRef(iri) in ns, iri
+                checked += 1
+    assert checked >= 60
+    assert {str(ns._NS) for ns in closed} >= {rdf.PKB_NS, rdf.BIBO_NS, rdf.SKOS_NS, rdf.DCTERMS_NS}
+    assert rdf.PREFIXES["schema"] == str(namespace.SDO._NS)
+    assert rdf.PREFIXES["owl"] == str(OWL._NS) and rdf.PREFIXES["rdfs"] == str(RDFS._NS)
+    assert rdf.PREFIXES["sh"] == str(namespace.SH._NS) and rdf.PREFIXES["org"] == str(ORG._NS)
+
+
+def test_pkb_namespace_is_made_from_the_term_list() -> None:
+    """PKB is a closed rdflib namespace holding exactly PKB_TERMS, and P maps each to its IRI."""
+    from policykb import rdf
+
+    assert list(PKB.__annotations__) == list(rdf.PKB_TERMS) == list(P)
+    assert all(PKB[name] == URIRef(iri) for name, iri in P.items())
+    assert str(PKB) == rdf.PKB_NS and isinstance(PKB.Framework, URIRef)
+    assert list(BIBO.__annotations__) == list(rdf.BIBO_TERMS)
+    with pytest.raises(AttributeError):
+        _ = rdf.NoSuchThing  # type: ignore[attr-defined]
+
+
+def test_importing_the_rdf_module_does_not_import_rdflib() -> None:
+    """rdflib (~0.1 s to import) is loaded only for to_rdf, PKB and BIBO, not to export."""
+    script = (
+        "import sys, policykb.rdf as r, policykb.export; assert 'rdflib' not in sys.modules; "
+        "r.PKB.Framework; assert 'rdflib' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)

@@ -1,10 +1,12 @@
 """Knowledge base -> files: RDF in four syntaxes, GraphML and CSV, written atomically.
 
-The RDF syntaxes are serialised by pyoxigraph from :func:`policykb.rdf.triples` (rdflib's
-serialisers are 50 times slower on large corpora), except JSON-LD, which is written here: one
+Turtle is written directly by :func:`policykb.rdf.turtle`: the bytes pyoxigraph would write for
+:func:`policykb.rdf.triples`, without building a pyoxigraph term per triple. N-Triples and
+RDF/XML are that Turtle parsed and re-serialised by pyoxigraph (the same triples in the same
+order; rdflib's serialisers are 50 times slower on large corpora). JSON-LD is written here: one
 node object per subject, compacted with the policykb ``@context`` (the same context the package
 ships as ``ontology/context.jsonld``), inlined so that the file parses offline. Every output is
-deterministic: the same knowledge base gives the same bytes.
+deterministic: the same knowledge base gives the same bytes. Nothing here imports rdflib.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from policykb.rdf import (
     Triple,
     check_base_iri,
     no_gc,
-    oxigraph_triples,
     triples,
+    turtle,
 )
 
 #: ``--format`` -> the file name ``--all`` writes it under.
@@ -102,19 +104,17 @@ def _jsonld(rows: list[Triple], base_iri: str) -> bytes:
     return f'{{\n"@context": {head},\n"@graph": [\n{body}\n]\n}}\n'.encode()
 
 
-def _oxigraph(rows: list[Triple], output_format: str) -> bytes:
-    from pyoxigraph import RdfFormat, serialize
+def _reserialize(data: bytes, output_format: str) -> bytes:
+    """Turtle re-serialised by pyoxigraph in another syntax: the same triples in the same order."""
+    from pyoxigraph import RdfFormat, parse, serialize
 
-    formats = {
-        "turtle": RdfFormat.TURTLE,
-        "ntriples": RdfFormat.N_TRIPLES,
-        "rdfxml": RdfFormat.RDF_XML,
-    }
+    formats = {"ntriples": RdfFormat.N_TRIPLES, "rdfxml": RdfFormat.RDF_XML}
     # no base_iri: pyoxigraph would relativise the prefix IRIs too (pkb: <ontology#>)
     prefixes = None if output_format == "ntriples" else PREFIXES
-    data = serialize(oxigraph_triples(rows), format=formats[output_format], prefixes=prefixes)
-    assert isinstance(data, bytes)
-    return data
+    triples = parse(data, format=RdfFormat.TURTLE)
+    result = serialize(triples, format=formats[output_format], prefixes=prefixes)
+    assert isinstance(result, bytes)
+    return result
 
 
 def serialize(kb: KnowledgeBase, output_format: str, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
@@ -133,11 +133,13 @@ def serialize(kb: KnowledgeBase, output_format: str, base_iri: str = DEFAULT_BAS
 
         return recommendations_csv(recommendations(kb)).encode()
     base = check_base_iri(base_iri)
-    with no_gc():
-        rows = triples(kb, base)
-        if output_format == "jsonld":
-            return _jsonld(rows, base)
-        return _oxigraph(rows, output_format)
+    if output_format == "jsonld":
+        with no_gc():
+            return _jsonld(triples(kb, base), base)
+    data = turtle(kb, base)
+    if output_format == "turtle":
+        return data
+    return _reserialize(data, output_format)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -172,9 +174,15 @@ class StaleFile:
 
 def export_files(kb: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> dict[str, bytes]:
     """Every file ``export --all`` writes: each format, the ontology, shapes and JSON-LD context."""
-    files = {
-        name: serialize(kb, output_format, base_iri) for output_format, name in FORMATS.items()
-    }
+    ttl = serialize(kb, "turtle", base_iri)  # once: N-Triples and RDF/XML are made from it
+    files: dict[str, bytes] = {}
+    for output_format, name in FORMATS.items():
+        if output_format == "turtle":
+            files[name] = ttl
+        elif output_format in ("ntriples", "rdfxml"):
+            files[name] = _reserialize(ttl, output_format)
+        else:
+            files[name] = serialize(kb, output_format, base_iri)
     for name in SHIPPED:
         files[name] = shipped_file(name)
     files[CONTEXT] = (

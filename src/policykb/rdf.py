@@ -3,8 +3,11 @@
 :func:`triples` builds every triple of a knowledge base once, as plain tuples of strings
 (an IRI is a ``str``, a literal a :class:`Lit`), grouped by subject and in a fixed order, so
 the same knowledge base always gives the same list. :func:`to_rdf` feeds that list to an
-rdflib ``Graph`` (the public object model, and what pyshacl runs on); the export and SPARQL
-paths feed it to pyoxigraph, which serialises and queries far faster than rdflib.
+rdflib ``Graph`` (the public object model, and what pyshacl runs on); the SPARQL path feeds it
+to pyoxigraph, which queries far faster than rdflib. :func:`turtle` writes the Turtle text of
+the same triples directly (the export's fast path: see "Turtle, written directly" below).
+Importing this module does not import rdflib: only :func:`to_rdf`, :data:`PKB` and
+:data:`BIBO` do.
 
 No blank nodes: nodes that belong to one item (its citation, contributors, alternative
 labels, crosswalk matches, the cells of ordered lists) get fragment IRIs under the item's IRI
@@ -15,31 +18,18 @@ under the matching ``pkb:…List`` property, written when a list has two or more
 in what order.
 """
 
-# ruff: noqa: N815  (RDF property names are camelCase, as in rdflib's own SKOS and DCTERMS)
 from __future__ import annotations
 
 import gc
+import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from functools import cache
+from itertools import chain
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
-
-from rdflib.namespace import (
-    DCTERMS,
-    ORG,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SDO,
-    SH,
-    SKOS,
-    XSD,
-    DefinedNamespace,
-    Namespace,
-)
-from rdflib.term import URIRef
 
 from policykb import countries
 from policykb.errors import UsageError
@@ -62,102 +52,136 @@ if TYPE_CHECKING:
 DEFAULT_BASE_IRI = "https://w3id.org/policykb/"
 COUNTRY_NS = "http://publications.europa.eu/resource/authority/country/"
 
+# The namespaces, as plain strings: importing this module (and so exporting) does not import
+# rdflib. tests/test_rdf.py checks every term below against rdflib's closed namespaces.
+PKB_NS = "https://w3id.org/policykb/ontology#"
+BIBO_NS = "http://purl.org/ontology/bibo/"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS_NS = "http://purl.org/dc/terms/"
+SDO_NS = "https://schema.org/"
+PROV_NS = "http://www.w3.org/ns/prov#"
+ORG_NS = "http://www.w3.org/ns/org#"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+SH_NS = "http://www.w3.org/ns/shacl#"
 
-class PKB(DefinedNamespace):
-    """The policykb ontology (``ontology/ontology.ttl`` gives each term a label and comment)."""
-
-    _NS = Namespace("https://w3id.org/policykb/ontology#")
-    _fail = True
-
+#: The terms of the policykb ontology (``ontology/ontology.ttl`` gives each a label and comment);
+#: the closed rdflib namespace :data:`PKB` is made from this list.
+PKB_TERMS: tuple[str, ...] = (
     # classes
-    Framework: URIRef
-    Pillar: URIRef
-    Element: URIRef
-    Publication: URIRef
-    Report: URIRef
-    Review: URIRef
-    WorkingPaper: URIRef
-    PolicyPaper: URIRef
-    BlogPost: URIRef
-    Standard: URIRef
-    PolicyRecommendation: URIRef
-    Citation: URIRef
-    Contributor: URIRef
-    AlternativeLabel: URIRef
-    Crosswalk: URIRef
-    ConceptMatch: URIRef
-    MappingStatus: URIRef
-    RecommendationStatus: URIRef
+    "Framework",
+    "Pillar",
+    "Element",
+    "Publication",
+    "Report",
+    "Review",
+    "WorkingPaper",
+    "PolicyPaper",
+    "BlogPost",
+    "Standard",
+    "PolicyRecommendation",
+    "Citation",
+    "Contributor",
+    "AlternativeLabel",
+    "Crosswalk",
+    "ConceptMatch",
+    "MappingStatus",
+    "RecommendationStatus",
     # individuals
-    Stated: URIRef
-    Inferred: URIRef
-    Listed: URIRef
-    Candidate: URIRef
+    "Stated",
+    "Inferred",
+    "Listed",
+    "Candidate",
     # properties
-    position: URIRef
-    citation: URIRef
-    pillarTerm: URIRef
-    elementTerm: URIRef
-    alternativeLabel: URIRef
-    series: URIRef
-    defines: URIRef
-    applies: URIRef
-    compares: URIRef
-    actor: URIRef
-    mapping: URIRef
-    status: URIRef
-    area: URIRef
-    gap: URIRef
-    acronym: URIRef
-    role: URIRef
-    affiliation: URIRef
-    matchSource: URIRef
-    matchTarget: URIRef
-    matchRelation: URIRef
-    justification: URIRef
+    "position",
+    "citation",
+    "pillarTerm",
+    "elementTerm",
+    "alternativeLabel",
+    "series",
+    "defines",
+    "applies",
+    "compares",
+    "actor",
+    "mapping",
+    "status",
+    "area",
+    "gap",
+    "acronym",
+    "role",
+    "affiliation",
+    "matchSource",
+    "matchTarget",
+    "matchRelation",
+    "justification",
     # the ordered forms of multi-valued properties
-    alternativeTitleList: URIRef
-    noteList: URIRef
-    gapList: URIRef
-    countryList: URIRef
-    comparesList: URIRef
-    definesList: URIRef
-    appliesList: URIRef
-    conceptList: URIRef
-    actorList: URIRef
+    "alternativeTitleList",
+    "noteList",
+    "gapList",
+    "countryList",
+    "comparesList",
+    "definesList",
+    "appliesList",
+    "conceptList",
+    "actorList",
+)
+#: The terms of the Bibliographic Ontology that policykb uses (rdflib does not ship BIBO).
+BIBO_TERMS: tuple[str, ...] = (
+    "Document",
+    "Report",
+    "Standard",
+    "doi",
+    "isbn",
+    "number",
+    "chapter",
+    "section",
+    "pages",
+)
 
 
-class BIBO(DefinedNamespace):
-    """The terms of the Bibliographic Ontology that policykb uses (rdflib does not ship BIBO)."""
+def __getattr__(name: str) -> Any:
+    """``PKB`` and ``BIBO``: closed rdflib namespaces, built (importing rdflib) on first use."""
+    if name not in ("PKB", "BIBO"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import types
 
-    _NS = Namespace("http://purl.org/ontology/bibo/")
-    _fail = True
+    from rdflib.namespace import DefinedNamespace, Namespace
+    from rdflib.term import URIRef
 
-    Document: URIRef
-    Report: URIRef
-    Standard: URIRef
-    doi: URIRef
-    isbn: URIRef
-    number: URIRef
-    chapter: URIRef
-    section: URIRef
-    pages: URIRef
+    def namespace(name: str, iri: str, terms: tuple[str, ...], doc: str) -> Any:
+        body = {
+            "__doc__": doc,
+            "__module__": __name__,
+            "__annotations__": dict.fromkeys(terms, URIRef),
+            "_NS": Namespace(iri),
+            "_fail": True,
+        }
+        return types.new_class(name, (DefinedNamespace,), exec_body=lambda ns: ns.update(body))
+
+    made = {
+        "PKB": namespace("PKB", PKB_NS, PKB_TERMS, "The policykb ontology."),
+        "BIBO": namespace("BIBO", BIBO_NS, BIBO_TERMS, "The BIBO terms policykb uses."),
+    }
+    globals().update(made)
+    return made[name]
 
 
 #: Prefixes bound in every serialisation and pre-bound in ``policykb sparql``.
 PREFIXES: dict[str, str] = {
-    "pkb": str(PKB._NS),
-    "skos": str(SKOS._NS),
-    "dcterms": str(DCTERMS._NS),
-    "schema": str(SDO._NS),
-    "bibo": str(BIBO._NS),
-    "prov": str(PROV._NS),
-    "org": str(ORG._NS),
-    "rdf": str(RDF._NS),
-    "rdfs": str(RDFS._NS),
-    "xsd": str(XSD._NS),
-    "owl": str(OWL._NS),
-    "sh": str(SH._NS),
+    "pkb": PKB_NS,
+    "skos": SKOS_NS,
+    "dcterms": DCTERMS_NS,
+    "schema": SDO_NS,
+    "bibo": BIBO_NS,
+    "prov": PROV_NS,
+    "org": ORG_NS,
+    "rdf": RDF_NS,
+    "rdfs": RDFS_NS,
+    "xsd": XSD_NS,
+    "owl": OWL_NS,
+    "sh": SH_NS,
     "country": COUNTRY_NS,
 }
 
@@ -174,55 +198,76 @@ class Lit(NamedTuple):
 Term = str | Lit
 Triple = tuple[str, str, Term]
 
-# Plain ``str`` copies of the terms the writer uses: rdflib's URIRef never equals a str, and a
-# plain str is what the fast paths hand to pyoxigraph.
-A = str(RDF.type)
-FIRST, REST, NIL, VALUE = str(RDF.first), str(RDF.rest), str(RDF.nil), str(RDF.value)
+#: Plain-str IRIs of every pkb: term, by local name.
+P: dict[str, str] = {name: PKB_NS + name for name in PKB_TERMS}
+
+A = RDF_NS + "type"
+FIRST, REST, NIL, VALUE = RDF_NS + "first", RDF_NS + "rest", RDF_NS + "nil", RDF_NS + "value"
 IDENTIFIER, TITLE, ALTERNATIVE = (
-    str(DCTERMS.identifier),
-    str(DCTERMS.title),
-    str(DCTERMS.alternative),
+    DCTERMS_NS + "identifier",
+    DCTERMS_NS + "title",
+    DCTERMS_NS + "alternative",
 )
-DESCRIPTION, ABSTRACT, SOURCE = str(DCTERMS.description), str(DCTERMS.abstract), str(DCTERMS.source)
-PUBLISHER, ISSUED, LANGUAGE = str(DCTERMS.publisher), str(DCTERMS.issued), str(DCTERMS.language)
-SPATIAL, SUBJECT, IS_PART_OF = str(DCTERMS.spatial), str(DCTERMS.subject), str(DCTERMS.isPartOf)
-CONTRIBUTOR, DC_TYPE, LOCATION = str(DCTERMS.contributor), str(DCTERMS.type), str(DCTERMS.Location)
-CONCEPT_SCHEME, CONCEPT = str(SKOS.ConceptScheme), str(SKOS.Concept)
-HAS_TOP_CONCEPT, TOP_CONCEPT_OF = str(SKOS.hasTopConcept), str(SKOS.topConceptOf)
-IN_SCHEME, BROADER, NARROWER = str(SKOS.inScheme), str(SKOS.broader), str(SKOS.narrower)
-PREF_LABEL, ALT_LABEL, DEFINITION = str(SKOS.prefLabel), str(SKOS.altLabel), str(SKOS.definition)
-NOTATION, NOTE = str(SKOS.notation), str(SKOS.note)
-DERIVED_FROM = str(PROV.wasDerivedFrom)
-FORMAL_ORGANIZATION, SUB_ORGANIZATION_OF = str(ORG.FormalOrganization), str(ORG.subOrganizationOf)
-URL, NAME, DATE_PUBLISHED = str(SDO.url), str(SDO.name), str(SDO.datePublished)
-DOI, ISBN, NUMBER = str(BIBO.doi), str(BIBO.isbn), str(BIBO.number)
-CHAPTER, SECTION, PAGES = str(BIBO.chapter), str(BIBO.section), str(BIBO.pages)
-INTEGER, ANY_URI, XSD_LANGUAGE = str(XSD.integer), str(XSD.anyURI), str(XSD.language)
-STRING = str(XSD.string)
-G_YEAR, G_YEAR_MONTH, XSD_DATE = str(XSD.gYear), str(XSD.gYearMonth), str(XSD.date)
+DESCRIPTION, ABSTRACT, SOURCE = (
+    DCTERMS_NS + "description",
+    DCTERMS_NS + "abstract",
+    DCTERMS_NS + "source",
+)
+PUBLISHER, ISSUED, LANGUAGE = (
+    DCTERMS_NS + "publisher",
+    DCTERMS_NS + "issued",
+    DCTERMS_NS + "language",
+)
+SPATIAL, SUBJECT, IS_PART_OF = (
+    DCTERMS_NS + "spatial",
+    DCTERMS_NS + "subject",
+    DCTERMS_NS + "isPartOf",
+)
+CONTRIBUTOR, DC_TYPE, LOCATION = (
+    DCTERMS_NS + "contributor",
+    DCTERMS_NS + "type",
+    DCTERMS_NS + "Location",
+)
+CONCEPT_SCHEME, CONCEPT = SKOS_NS + "ConceptScheme", SKOS_NS + "Concept"
+HAS_TOP_CONCEPT, TOP_CONCEPT_OF = SKOS_NS + "hasTopConcept", SKOS_NS + "topConceptOf"
+IN_SCHEME, BROADER, NARROWER = SKOS_NS + "inScheme", SKOS_NS + "broader", SKOS_NS + "narrower"
+PREF_LABEL, ALT_LABEL, DEFINITION = (
+    SKOS_NS + "prefLabel",
+    SKOS_NS + "altLabel",
+    SKOS_NS + "definition",
+)
+NOTATION, NOTE = SKOS_NS + "notation", SKOS_NS + "note"
+DERIVED_FROM = PROV_NS + "wasDerivedFrom"
+FORMAL_ORGANIZATION, SUB_ORGANIZATION_OF = (
+    ORG_NS + "FormalOrganization",
+    ORG_NS + "subOrganizationOf",
+)
+URL, NAME, DATE_PUBLISHED = SDO_NS + "url", SDO_NS + "name", SDO_NS + "datePublished"
+DOI, ISBN, NUMBER = BIBO_NS + "doi", BIBO_NS + "isbn", BIBO_NS + "number"
+CHAPTER, SECTION, PAGES = BIBO_NS + "chapter", BIBO_NS + "section", BIBO_NS + "pages"
+INTEGER, ANY_URI, XSD_LANGUAGE = XSD_NS + "integer", XSD_NS + "anyURI", XSD_NS + "language"
+STRING = XSD_NS + "string"
+G_YEAR, G_YEAR_MONTH, XSD_DATE = XSD_NS + "gYear", XSD_NS + "gYearMonth", XSD_NS + "date"
 
 #: A report's ``type`` -> its classes: the policykb class first, then schema.org and BIBO.
 REPORT_CLASSES: dict[str, tuple[str, ...]] = {
-    "report": (str(PKB.Report), str(SDO.Report), str(BIBO.Report)),
-    "review": (str(PKB.Review), str(SDO.Report), str(BIBO.Report)),
-    "working-paper": (str(PKB.WorkingPaper), str(SDO.Report), str(BIBO.Report)),
-    "policy-paper": (str(PKB.PolicyPaper), str(SDO.Report), str(BIBO.Report)),
-    "blog-post": (str(PKB.BlogPost), str(SDO.BlogPosting), str(BIBO.Document)),
-    "standard": (str(PKB.Standard), str(SDO.CreativeWork), str(BIBO.Standard)),
+    "report": (P["Report"], SDO_NS + "Report", BIBO_NS + "Report"),
+    "review": (P["Review"], SDO_NS + "Report", BIBO_NS + "Report"),
+    "working-paper": (P["WorkingPaper"], SDO_NS + "Report", BIBO_NS + "Report"),
+    "policy-paper": (P["PolicyPaper"], SDO_NS + "Report", BIBO_NS + "Report"),
+    "blog-post": (P["BlogPost"], SDO_NS + "BlogPosting", BIBO_NS + "Document"),
+    "standard": (P["Standard"], SDO_NS + "CreativeWork", BIBO_NS + "Standard"),
 }
 #: A crosswalk relation -> its SKOS mapping property.
 MATCH_PROPERTIES: dict[str, str] = {
-    "exact": str(SKOS.exactMatch),
-    "close": str(SKOS.closeMatch),
-    "related": str(SKOS.relatedMatch),
-    "broad": str(SKOS.broadMatch),
-    "narrow": str(SKOS.narrowMatch),
+    "exact": SKOS_NS + "exactMatch",
+    "close": SKOS_NS + "closeMatch",
+    "related": SKOS_NS + "relatedMatch",
+    "broad": SKOS_NS + "broadMatch",
+    "narrow": SKOS_NS + "narrowMatch",
 }
-MAPPING_VALUES: dict[str, str] = {"stated": str(PKB.Stated), "inferred": str(PKB.Inferred)}
-STATUS_VALUES: dict[str, str] = {"recommendation": str(PKB.Listed), "candidate": str(PKB.Candidate)}
-
-#: Plain-str IRIs of every pkb: term, by local name.
-P: dict[str, str] = {name: str(PKB[name]) for name in PKB.__annotations__}
+MAPPING_VALUES: dict[str, str] = {"stated": P["Stated"], "inferred": P["Inferred"]}
+STATUS_VALUES: dict[str, str] = {"recommendation": P["Listed"], "candidate": P["Candidate"]}
 
 _BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`#?]+/$")
 
@@ -542,7 +587,7 @@ def triples(kb: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> list[Triple]
 
 def graph_of(rows: Sequence[Triple]) -> Graph:
     """An rdflib Graph of plain triples, with the policykb prefixes bound."""
-    from rdflib import BNode, Graph, Literal
+    from rdflib import BNode, Graph, Literal, URIRef
 
     graph = Graph(bind_namespaces="none")
     for prefix, namespace in PREFIXES.items():
@@ -632,3 +677,627 @@ def no_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# ---------------------------------------------------------------------------------------------
+# Turtle, written directly
+#
+# pyoxigraph serialises fast, but turning half a million Python tuples into pyoxigraph terms
+# first costs four times the serialisation itself. So :func:`turtle` writes the Turtle text of
+# :func:`triples` straight from the knowledge base: the same triples in the same order, spelt
+# byte for byte as pyoxigraph's serialiser spells them (Oxigraph's ``oxttl``): a subject's
+# triples form one statement, consecutive objects of one predicate are joined by `` , ``,
+# predicates by `` ;`` and a newline and a tab, ``rdf:type`` is ``a``, an IRI under a prefix
+# whose local name can be written is ``prefix:local``, an ``xsd:integer`` is bare, and a string
+# escapes exactly what Oxigraph escapes. :class:`_TurtleWriter` mirrors :class:`_Writer` method
+# for method; tests/test_export.py checks the two give identical bytes, and
+# :func:`turtle` falls back to serialising :func:`triples` with pyoxigraph for any knowledge
+# base whose IRIs the direct writer does not vouch for (see :func:`_plain`).
+
+#: What Oxigraph escapes in a string literal: C0 controls, DEL, U+FFFE/U+FFFF, quote, backslash.
+_ESCAPES: dict[int, str] = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"})
+_ESCAPES.update({ord('"'): '\\"', ord("\\"): "\\\\"})
+
+
+def _quoted(value: str) -> str:
+    """A string as a Turtle string literal, escaped as Oxigraph escapes it."""
+    # isprintable() is False for every character _ESCAPES holds but the quote and backslash,
+    # and is three times as fast as a regular expression: the rest go through translate().
+    if '"' not in value and "\\" not in value and value.isprintable():
+        return f'"{value}"'
+    return f'"{value.translate(_ESCAPES)}"'
+
+
+def _pn_chars_base(c: str) -> bool:
+    # [163s] PN_CHARS_BASE
+    o = ord(c)
+    return (
+        ("A" <= c <= "Z")
+        or ("a" <= c <= "z")
+        or 0xC0 <= o <= 0xD6
+        or 0xD8 <= o <= 0xF6
+        or 0xF8 <= o <= 0x2FF
+        or 0x370 <= o <= 0x37D
+        or 0x37F <= o <= 0x1FFF
+        or 0x200C <= o <= 0x200D
+        or 0x2070 <= o <= 0x218F
+        or 0x2C00 <= o <= 0x2FEF
+        or 0x3001 <= o <= 0xD7FF
+        or 0xF900 <= o <= 0xFDCF
+        or 0xFDF0 <= o <= 0xFFFD
+        or 0x10000 <= o <= 0xEFFFF
+    )
+
+
+def _pn_chars(c: str) -> bool:
+    # [166s] PN_CHARS, with PN_CHARS_U = PN_CHARS_BASE | '_'
+    o = ord(c)
+    return (
+        _pn_chars_base(c)
+        or c in "_-0123456789\u00b7"
+        or 0x300 <= o <= 0x36F
+        or 0x203F <= o <= 0x2040
+    )
+
+
+#: Characters a local name may carry escaped with a backslash (PN_LOCAL_ESC).
+_LOCAL_ESCAPABLE = frozenset("_~.-!$&'()*+,;=/?#@%")
+
+
+def _local_name(value: str) -> str | None:
+    """``value`` as a Turtle local name (PN_LOCAL) as Oxigraph escapes it; None if it can't be."""
+    out = []
+    for i, c in enumerate(value):
+        if (
+            (c in "_:0123456789" or _pn_chars_base(c))
+            if i == 0
+            else (_pn_chars(c) or c == ":" or (c == "." and i < len(value) - 1))
+        ):
+            out.append(c)
+        elif c in _LOCAL_ESCAPABLE:
+            out.append("\\" + c)
+        else:
+            return None
+    return "".join(out) if out else None
+
+
+def _iri(iri: str) -> str:
+    """An IRI in Turtle: ``prefix:local`` under one of :data:`PREFIXES` when it can be, else <…>.
+
+    No two of the prefixes' namespaces start alike, so at most one can match: the order in
+    which Oxigraph tries them does not matter.
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            if not local:
+                return f"{prefix}:"
+            escaped = _local_name(local)
+            if escaped is not None:
+                return f"{prefix}:{escaped}"
+    return f"<{iri}>"
+
+
+def _is_turtle_number(value: str, datatype: str) -> bool:
+    """Whether Oxigraph writes a ``datatype`` literal bare (``1``, ``true``, ``1.5``, ``1e3``)."""
+    if datatype == XSD_NS + "boolean":
+        return value in ("true", "false")
+    pattern = {
+        INTEGER: r"[+-]?[0-9]+",
+        XSD_NS + "decimal": r"[+-]?[0-9]*\.[0-9]+",
+        XSD_NS + "double": r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)[eE][+-]?[0-9]+",
+    }.get(datatype)
+    return pattern is not None and re.fullmatch(pattern, value, re.ASCII) is not None
+
+
+def _literal(literal: Lit) -> str:
+    """A :class:`Lit` in Turtle (its language tag already normalised)."""
+    value, lang, datatype = literal
+    if lang is not None:
+        return f"{_quoted(value)}@{lang}"
+    if datatype is None or datatype == STRING:
+        return _quoted(value)
+    if _is_turtle_number(value, datatype):
+        return value
+    return f"{_quoted(value)}^^{_iri(datatype)}"
+
+
+# Turtle spellings of the vocabulary's terms, and the pieces statements are made of.
+_SEP = " ;\n\t"  # between the predicates of one subject
+_T = {iri: _iri(iri) for iri in (*P.values(), *MATCH_PROPERTIES.values())}
+_TYPE = "a"
+_FIRST, _REST, _NIL, _VALUE = _iri(FIRST), _iri(REST), _iri(NIL), _iri(VALUE)
+_IDENTIFIER, _TITLE, _ALTERNATIVE = _iri(IDENTIFIER), _iri(TITLE), _iri(ALTERNATIVE)
+_DESCRIPTION, _ABSTRACT, _SOURCE = _iri(DESCRIPTION), _iri(ABSTRACT), _iri(SOURCE)
+_PUBLISHER, _ISSUED, _LANGUAGE = _iri(PUBLISHER), _iri(ISSUED), _iri(LANGUAGE)
+_SPATIAL, _SUBJECT, _IS_PART_OF = _iri(SPATIAL), _iri(SUBJECT), _iri(IS_PART_OF)
+_CONTRIBUTOR, _DC_TYPE = _iri(CONTRIBUTOR), _iri(DC_TYPE)
+_HAS_TOP_CONCEPT, _TOP_CONCEPT_OF = _iri(HAS_TOP_CONCEPT), _iri(TOP_CONCEPT_OF)
+_IN_SCHEME, _BROADER, _NARROWER = _iri(IN_SCHEME), _iri(BROADER), _iri(NARROWER)
+_PREF_LABEL, _ALT_LABEL, _DEFINITION = _iri(PREF_LABEL), _iri(ALT_LABEL), _iri(DEFINITION)
+_NOTATION, _NOTE = _iri(NOTATION), _iri(NOTE)
+_DERIVED_FROM, _SUB_ORGANIZATION_OF = _iri(DERIVED_FROM), _iri(SUB_ORGANIZATION_OF)
+_URL, _NAME, _DATE_PUBLISHED = _iri(URL), _iri(NAME), _iri(DATE_PUBLISHED)
+_DOI, _ISBN, _NUMBER = _iri(DOI), _iri(ISBN), _iri(NUMBER)
+_CHAPTER, _SECTION, _PAGES = _iri(CHAPTER), _iri(SECTION), _iri(PAGES)
+_POSITION, _CITATION, _ACTOR = _T[P["position"]], _T[P["citation"]], _T[P["actor"]]
+_ANY_URI = "^^" + _iri(ANY_URI)
+_G_YEAR = "^^" + _iri(G_YEAR)
+_XSD_LANGUAGE = "^^" + _iri(XSD_LANGUAGE)
+_A_CITATION = f"{_TYPE} {_T[P['Citation']]}"
+_A_FRAMEWORK = f"{_TYPE} {_iri(CONCEPT_SCHEME)} , {_T[P['Framework']]}"
+_A_PILLAR = f"{_TYPE} {_iri(CONCEPT)} , {_T[P['Pillar']]}"
+_A_ELEMENT = f"{_TYPE} {_iri(CONCEPT)} , {_T[P['Element']]}"
+_A_ORGANISATION = f"{_TYPE} {_iri(FORMAL_ORGANIZATION)}"
+_A_LOCATION = f"{_TYPE} {_iri(LOCATION)}"
+_A_PUBLICATION = f"{_TYPE} {_T[P['Publication']]}"
+_A_REPORT = {
+    kind: " , ".join([_A_PUBLICATION, *map(_iri, classes)])
+    for kind, classes in REPORT_CLASSES.items()
+}
+_A_RECOMMENDATION = f"{_TYPE} {_T[P['PolicyRecommendation']]}"
+_A_CONTRIBUTOR = f"{_TYPE} {_T[P['Contributor']]}"
+_A_ALTERNATIVE_LABEL = f"{_TYPE} {_T[P['AlternativeLabel']]}"
+_A_CROSSWALK = f"{_TYPE} {_T[P['Crosswalk']]}"
+_A_CONCEPT_MATCH = f"{_TYPE} {_T[P['ConceptMatch']]}"
+_MAPPING = {value: _iri(iri) for value, iri in MAPPING_VALUES.items()}
+_STATUS = {value: _iri(iri) for value, iri in STATUS_VALUES.items()}
+
+
+class _TurtleWriter:
+    """Writes the Turtle statements of :class:`_Writer`'s triples, in the same order.
+
+    Each method mirrors the :class:`_Writer` method of the same name: ``po`` collects the
+    ``predicate objects`` parts of the subject's statement (a run of triples with one predicate
+    is one part, its objects joined by `` , ``), ``later`` the statements of the item's
+    dependent nodes. Data IRIs are written ``<…>``: :func:`turtle` makes sure no prefix applies.
+    """
+
+    def __init__(self, base: str) -> None:
+        from pyoxigraph import Literal as OxLiteral
+
+        self.base = base
+        self.out = io.BytesIO()
+        self.chunks: list[str] = []
+        self.later: list[str] = []
+        self.countries: set[str] = set()
+        self.matches: set[tuple[str, str, str]] = set()
+        self.country_iris: dict[str, str] = {}
+        self.quoted: dict[str, str] = {}  # the literals that repeat (areas, citations, URLs)
+        self.langs: dict[str, str] = {}
+        self._ox_literal = OxLiteral
+
+    # -- terms
+
+    def country(self, code: str) -> str:
+        found = self.country_iris.get(code)
+        if found is None:
+            found = self.country_iris[code] = _iri(COUNTRY_NS + code)
+        return found
+
+    def repeated(self, value: str) -> str:
+        found = self.quoted.get(value)
+        if found is None:
+            found = self.quoted[value] = _quoted(value)
+        return found
+
+    def texts(self, text: LangText) -> list[str]:
+        """A text's translations as language-tagged literals (tags normalised by pyoxigraph)."""
+        langs = self.langs
+        out = []
+        for lang, value in text.values:
+            tag = langs.get(lang)
+            if tag is None:
+                # pyoxigraph checks the tag (raising on a malformed one) and normalises its case
+                tag = langs[lang] = f"@{self._ox_literal('', language=lang.lower()).language}"
+            out.append(_quoted(value) + tag)
+        return out
+
+    # -- statements
+
+    def statement(self, subject: str, po: list[str]) -> None:
+        """``<subject> po ; po … .`` followed by the item's dependent nodes."""
+        self.chunks.append(f"<{subject}> {_SEP.join(po)} .\n")
+        if self.later:
+            self.chunks += self.later
+            self.later = []
+
+    def drain(self) -> None:
+        """Encode the statements written so far (the text never exists whole, only the bytes)."""
+        self.out.write("".join(self.chunks).encode())
+        self.chunks = []
+
+    def values(self, po: list[str], s: str, direct: str, name: str, values: list[str]) -> None:
+        """``s direct v`` for each value, and when there are two or more, the ordered list.
+
+        ``direct`` is the predicate as written, ``name`` the local name of the pkb: list property.
+        """
+        if len(values) < 2:
+            if values:
+                po.append(f"{direct} {values[0]}")
+            return
+        po.append(f"{direct} {' , '.join(dict.fromkeys(values))}")
+        cell = f"<{s}#{name}-"  # the list's cells are <s#name-1>, <s#name-2> …
+        po.append(f"{_T[P[name]]} {cell}1>")
+        cells = ""  # a loop, not a comprehension: lists are short, and a comprehension is a call
+        for i, value in enumerate(values[:-1], 1):
+            cells += f"{cell}{i}> {_FIRST} {value} ;\n\t{_REST} {cell}{i + 1}> .\n"
+        self.later.append(
+            f"{cells}{cell}{len(values)}> {_FIRST} {values[-1]} ;\n\t{_REST} {_NIL} .\n"
+        )
+
+    def country_values(
+        self, po: list[str], s: str, direct: str, name: str, codes: Sequence[str]
+    ) -> None:
+        if codes:
+            self.countries.update(codes)
+            iris = self.country_iris
+            self.values(po, s, direct, name, [iris.get(c) or self.country(c) for c in codes])
+
+    def citation(self, po: list[str], s: str, source: Source | None) -> None:
+        if source is None:
+            return
+        node = f"<{s}#source>"
+        parts = [_A_CITATION]
+        if source.report is not None:
+            report = f"<{self.base}report/{source.report}>"
+            po.append(f"{_CITATION} {node}{_SEP}{_DERIVED_FROM} {report}")
+            parts.append(f"{_SOURCE} {report}")
+        else:
+            po.append(f"{_CITATION} {node}")
+        quoted, repeated = self.quoted.get, self.repeated
+        if source.chapter is not None:
+            parts.append(f"{_CHAPTER} {quoted(source.chapter) or repeated(source.chapter)}")
+        if source.section is not None:
+            parts.append(f"{_SECTION} {quoted(source.section) or repeated(source.section)}")
+        if source.page is not None:
+            parts.append(f"{_PAGES} {_quoted(source.page)}")
+        if source.note is not None:
+            parts.append(f"{_NOTE} {quoted(source.note) or repeated(source.note)}")
+        if source.url is not None:
+            parts.append(f"{_URL} {quoted(source.url) or repeated(source.url)}{_ANY_URI}")
+        self.later.append(f"{node} {_SEP.join(parts)} .\n")
+
+    def framework(self, framework: Framework) -> None:
+        s = f"{self.base}framework/{framework.id}"
+        po = [
+            _A_FRAMEWORK,
+            f"{_IDENTIFIER} {_quoted(framework.id)}",
+            f"{_TITLE} {_quoted(framework.title)}",
+        ]
+        alt_titles = [_quoted(t) for t in framework.alt_titles]
+        self.values(po, s, _ALTERNATIVE, "alternativeTitleList", alt_titles)
+        if framework.defined_in is not None:
+            po.append(f"{_SOURCE} <{self.base}report/{framework.defined_in}>")
+        po.append(f"{_T[P['pillarTerm']]} {_quoted(framework.pillar_term)}")
+        po.append(f"{_T[P['elementTerm']]} {_quoted(framework.element_term)}")
+        if framework.description is not None:
+            po.append(f"{_DESCRIPTION} {_quoted(framework.description)}")
+        if framework.pillars:
+            tops = " , ".join(f"<{s}/{pillar.id}>" for pillar in framework.pillars)
+            po.append(f"{_HAS_TOP_CONCEPT} {tops}")
+        self.values(po, s, _NOTE, "noteList", [_quoted(n) for n in framework.notes])
+        self.citation(po, s, framework.source)
+        self.statement(s, po)
+        for position, pillar in enumerate(framework.pillars, 1):
+            self.concept(s, framework.id, pillar, position, None)
+
+    def concept(
+        self,
+        scheme: str,
+        framework_id: str,
+        node: Pillar | Element,
+        position: int,
+        pillar: str | None,
+    ) -> None:
+        s = f"{scheme}/{node.id}"
+        po = [
+            _A_PILLAR if pillar is None else _A_ELEMENT,
+            f"{_IDENTIFIER} {_quoted(f'{framework_id}/{node.id}')}",
+            f"{_IN_SCHEME} <{scheme}>",
+            f"{_TOP_CONCEPT_OF} <{scheme}>" if pillar is None else f"{_BROADER} <{pillar}>",
+            f"{_POSITION} {position}",
+        ]
+        labels = self.texts(node.label)
+        if labels:
+            po.append(f"{_PREF_LABEL} {' , '.join(labels)}")
+        if node.definition is not None:
+            definitions = self.texts(node.definition)
+            if definitions:
+                po.append(f"{_DEFINITION} {' , '.join(definitions)}")
+        if node.notation is not None:
+            po.append(f"{_NOTATION} {_quoted(node.notation)}")
+        alt_texts = [self.texts(alt) for alt in node.alt_labels]
+        alt_labels = dict.fromkeys(text for texts in alt_texts for text in texts)
+        if alt_labels:
+            po.append(f"{_ALT_LABEL} {' , '.join(alt_labels)}")
+        if node.alt_labels:
+            nodes = [f"<{s}#alt-label-{i}>" for i in range(1, len(node.alt_labels) + 1)]
+            po.append(f"{_T[P['alternativeLabel']]} {' , '.join(nodes)}")
+            for i, (label, texts) in enumerate(zip(nodes, alt_texts, strict=True), 1):
+                parts = [_A_ALTERNATIVE_LABEL, f"{_POSITION} {i}"]
+                if texts:
+                    parts.append(f"{_VALUE} {' , '.join(texts)}")
+                self.later.append(f"{label} {_SEP.join(parts)} .\n")
+        self.citation(po, s, node.source)
+        if isinstance(node, Pillar) and node.elements:
+            narrower = " , ".join(f"<{scheme}/{element.id}>" for element in node.elements)
+            po.append(f"{_NARROWER} {narrower}")
+        self.statement(s, po)
+        if isinstance(node, Pillar):
+            for i, element in enumerate(node.elements, 1):
+                self.concept(scheme, framework_id, element, i, s)
+
+    def organisation(self, organisation: Organisation) -> None:
+        s = f"{self.base}org/{organisation.id}"
+        po = [_A_ORGANISATION, f"{_IDENTIFIER} {_quoted(organisation.id)}"]
+        labels = self.texts(organisation.label)
+        if labels:
+            po.append(f"{_PREF_LABEL} {' , '.join(labels)}")
+        if organisation.acronym is not None:
+            acronym = _quoted(organisation.acronym)
+            po.append(f"{_T[P['acronym']]} {acronym}")
+            po.append(f"{_ALT_LABEL} {acronym}")
+        if organisation.country is not None:
+            self.countries.add(organisation.country)
+            po.append(f"{_SPATIAL} {self.country(organisation.country)}")
+        if organisation.parent is not None:
+            po.append(f"{_SUB_ORGANIZATION_OF} <{self.base}org/{organisation.parent}>")
+        if organisation.url is not None:
+            po.append(f"{_URL} {_quoted(organisation.url)}{_ANY_URI}")
+        self.citation(po, s, organisation.source)
+        self.statement(s, po)
+
+    def report(self, report: Report) -> None:
+        base = self.base
+        s = f"{base}report/{report.id}"
+        types = _A_REPORT.get(report.type)
+        po = [_A_PUBLICATION if types is None else types]
+        if types is None:
+            po.append(f"{_DC_TYPE} {_quoted(report.type)}")
+        po.append(f"{_IDENTIFIER} {_quoted(report.id)}")
+        po.append(f"{_TITLE} {_quoted(report.title)}")
+        alt_titles = [_quoted(t) for t in report.alt_titles]
+        self.values(po, s, _ALTERNATIVE, "alternativeTitleList", alt_titles)
+        po.append(f"{_PUBLISHER} <{base}org/{report.publisher}>")
+        if report.year is not None:
+            po.append(f"{_ISSUED} {_quoted(f'{report.year:04d}')}{_G_YEAR}")
+        if report.date is not None:
+            po.append(f"{_DATE_PUBLISHED} {_literal(_date(report.date))}")
+        if report.series is not None:
+            po.append(f"{_T[P['series']]} {self.repeated(report.series)}")
+        for prop, value in ((_NUMBER, report.number), (_DOI, report.doi), (_ISBN, report.isbn)):
+            if value is not None:
+                po.append(f"{prop} {_quoted(value)}")
+        if report.url is not None:
+            po.append(f"{_URL} {_quoted(report.url)}{_ANY_URI}")
+        po.append(f"{_LANGUAGE} {_quoted(report.language)}{_XSD_LANGUAGE}")
+        if report.contributors:
+            nodes = [f"<{s}#contributor-{i}>" for i in range(1, len(report.contributors) + 1)]
+            po.append(f"{_CONTRIBUTOR} {' , '.join(nodes)}")
+            later = self.later.append
+            for i, (node, contributor) in enumerate(
+                zip(nodes, report.contributors, strict=True), 1
+            ):
+                parts = [
+                    _A_CONTRIBUTOR,
+                    f"{_POSITION} {i}",
+                    f"{_NAME} {_quoted(contributor.name)}",
+                    f"{_T[P['role']]} {self.repeated(contributor.role)}",
+                ]
+                if contributor.affiliation is not None:
+                    parts.append(f"{_T[P['affiliation']]} {_quoted(contributor.affiliation)}")
+                if contributor.note is not None:
+                    parts.append(f"{_NOTE} {_quoted(contributor.note)}")
+                later(f"{node} {_SEP.join(parts)} .\n")
+        self.country_values(po, s, _SPATIAL, "countryList", report.countries)
+        self.country_values(po, s, _T[P["compares"]], "comparesList", report.compares)
+        for direct, ordered, ids in (
+            ("defines", "definesList", report.defines),
+            ("applies", "appliesList", report.applies),
+        ):
+            frameworks = [f"<{base}framework/{f}>" for f in ids]
+            self.values(po, s, _T[P[direct]], ordered, frameworks)
+        if report.summary is not None:
+            po.append(f"{_ABSTRACT} {_quoted(report.summary)}")
+        self.values(po, s, _T[P["gap"]], "gapList", [_quoted(g) for g in report.gaps])
+        self.values(po, s, _NOTE, "noteList", [_quoted(n) for n in report.notes])
+        self.citation(po, s, report.source)
+        self.statement(s, po)
+        for position, recommendation in enumerate(report.recommendations, 1):
+            self.recommendation(s, report.id, recommendation, position)
+        self.drain()
+
+    def recommendation(
+        self, report: str, report_id: str, rec: Recommendation, position: int
+    ) -> None:
+        base = self.base
+        s = f"{report}/recommendation/{rec.id}"
+        # ids are plain (see _plain): the identifier needs no escaping, nor any IRI
+        po = [
+            f'{_A_RECOMMENDATION}{_SEP}{_IDENTIFIER} "{report_id}/{rec.id}"{_SEP}'
+            f"{_IS_PART_OF} <{report}>{_SEP}{_POSITION} {position}{_SEP}"
+            f"{_VALUE} {_quoted(rec.text)}"
+        ]
+        # one concept, country or actor is the common case: no list, no call
+        concepts = rec.concepts
+        if len(concepts) == 1:
+            po.append(f"{_SUBJECT} <{base}framework/{concepts[0]}>")  # = concept_iri
+        elif concepts:
+            iris = [f"<{base}framework/{c}>" for c in concepts]
+            self.values(po, s, _SUBJECT, "conceptList", iris)
+        codes = rec.countries
+        if len(codes) == 1:
+            self.countries.add(codes[0])
+            po.append(f"{_SPATIAL} {self.country_iris.get(codes[0]) or self.country(codes[0])}")
+        elif codes:
+            self.country_values(po, s, _SPATIAL, "countryList", codes)
+        actors = rec.actors
+        if len(actors) == 1:
+            po.append(f"{_ACTOR} <{base}org/{actors[0]}>")
+        elif actors:
+            self.values(po, s, _ACTOR, "actorList", [f"<{base}org/{a}>" for a in actors])
+        mapping = _MAPPING.get(rec.mapping) or _quoted(rec.mapping)
+        status = _STATUS.get(rec.status) or _quoted(rec.status)
+        po.append(f"{_T[P['mapping']]} {mapping}{_SEP}{_T[P['status']]} {status}")
+        if rec.area is not None:
+            po.append(f"{_T[P['area']]} {self.quoted.get(rec.area) or self.repeated(rec.area)}")
+        if rec.notes:
+            self.values(po, s, _NOTE, "noteList", [_quoted(n) for n in rec.notes])
+        self.citation(po, s, rec.source)
+        self.statement(s, po)
+
+    def crosswalk(self, crosswalk: Crosswalk) -> None:
+        base = self.base
+        s = f"{base}crosswalk/{crosswalk.id}"
+        po = [
+            _A_CROSSWALK,
+            f"{_IDENTIFIER} {_quoted(crosswalk.id)}",
+            f"{_TITLE} {_quoted(crosswalk.title)}",
+        ]
+        if crosswalk.description is not None:
+            po.append(f"{_DESCRIPTION} {_quoted(crosswalk.description)}")
+        self.citation(po, s, crosswalk.source)
+        self.statement(s, po)
+        add = self.chunks.append
+        for i, match in enumerate(crosswalk.matches, 1):
+            source = concept_iri(base, match.source_concept)
+            target = concept_iri(base, match.target_concept)
+            relation = MATCH_PROPERTIES[match.relation]
+            add(
+                f"<{s}#match-{i}> {_A_CONCEPT_MATCH}{_SEP}{_IS_PART_OF} <{s}>{_SEP}"
+                f"{_POSITION} {i}{_SEP}{_T[P['matchSource']]} <{source}>{_SEP}"
+                f"{_T[P['matchTarget']]} <{target}>{_SEP}"
+                f"{_T[P['matchRelation']]} {_T[relation]}{_SEP}"
+                f"{_T[P['justification']]} {_quoted(match.justification)} .\n"
+            )
+            if (source, relation, target) not in self.matches:
+                self.matches.add((source, relation, target))
+                add(f"<{source}> {_T[relation]} <{target}> .\n")
+
+    def country_nodes(self) -> None:
+        for code in sorted(self.countries):
+            po = [_A_LOCATION]
+            alpha_2 = countries.alpha_2(code) if re.fullmatch("[A-Z]{3}", code) else None
+            if alpha_2 is not None:
+                po.append(f"{_PREF_LABEL} {_quoted(countries.name(code))}@en")
+                po.append(f"{_NOTATION} {_quoted(alpha_2)} , {_quoted(code)}")
+            else:
+                po.append(f"{_NOTATION} {_quoted(code)}")
+            self.chunks.append(f"{self.country(code)} {_SEP.join(po)} .\n")
+
+
+#: An id the direct Turtle writer puts in an IRI unchecked; any other sends the knowledge base
+#: through pyoxigraph, which checks every IRI. (The loader's ids are lower-case slugs.)
+_PLAIN_IDS = re.compile(r"[A-Za-z0-9_-]+(?:\n[A-Za-z0-9_-]+)*")
+_PLAIN_QIDS = re.compile(r"[A-Za-z0-9_-]+/[A-Za-z0-9_-]+(?:\n[A-Za-z0-9_-]+/[A-Za-z0-9_-]+)*")
+
+
+def _plain(kb: KnowledgeBase, base: str) -> bool:
+    """Whether :class:`_TurtleWriter` writes ``kb`` exactly as pyoxigraph serialises its triples.
+
+    It does when every id that goes into an IRI is a plain slug (so every IRI is valid as it
+    stands), ids are unique where they name a node (so no two statements share a subject and
+    pyoxigraph would never merge them), and no prefix's namespace overlaps the data IRIs (so
+    they are all written ``<…>``).
+    """
+    roots = [f"{base}{kind}/" for kind in ("framework", "report", "org", "crosswalk")]
+    namespaces = PREFIXES.values()
+    if any(r.startswith(ns) or ns.startswith(r) for r in roots for ns in namespaces):
+        return False
+    try:
+        from pyoxigraph import NamedNode
+
+        NamedNode(roots[0])  # the base as pyoxigraph checks it
+    except ValueError:
+        return False
+    ids: list[str] = []
+    qids: list[str] = []
+    sources: list[Source | None] = []
+    for framework in kb.frameworks:
+        ids.append(framework.id)
+        concepts = list(framework.concepts())
+        if len({c.id for c in concepts}) != len(concepts):
+            return False
+        ids += [c.id for c in concepts]
+        if framework.defined_in is not None:
+            ids.append(framework.defined_in)
+        sources.append(framework.source)
+        sources += [c.node.source for c in concepts]
+    for organisation in kb.organisations:
+        ids.append(organisation.id)
+        ids += [c for c in (organisation.country, organisation.parent) if c is not None]
+        sources.append(organisation.source)
+    for report in kb.reports:
+        ids += (report.id, report.publisher)
+        ids += chain(report.countries, report.compares, report.defines, report.applies)
+        sources.append(report.source)
+        rec_ids = [rec.id for rec in report.recommendations]
+        if len(set(rec_ids)) != len(rec_ids):
+            return False
+        ids += rec_ids
+    for crosswalk in kb.crosswalks:
+        ids.append(crosswalk.id)
+        sources.append(crosswalk.source)
+        qids += chain.from_iterable((m.source_concept, m.target_concept) for m in crosswalk.matches)
+    # what recommendations refer to, distinct (C-level loops: there are tens of thousands)
+    recs = list(chain.from_iterable(map(attrgetter("recommendations"), kb.reports)))
+    ids += set(chain.from_iterable(map(attrgetter("countries"), recs)))
+    ids += set(chain.from_iterable(map(attrgetter("actors"), recs)))
+    qids += set(chain.from_iterable(map(attrgetter("concepts"), recs)))
+    sources += map(attrgetter("source"), recs)
+    reports = set(map(attrgetter("report"), filter(None, sources)))
+    reports.discard(None)
+    ids += reports
+    for items in (kb.frameworks, kb.organisations, kb.reports, kb.crosswalks):
+        if len({item.id for item in items}) != len(items):
+            return False
+    return (not ids or _PLAIN_IDS.fullmatch("\n".join(ids)) is not None) and (
+        not qids or _PLAIN_QIDS.fullmatch("\n".join(qids)) is not None
+    )
+
+
+@cache
+def _turtle_prefixes() -> bytes:
+    """The ``@prefix`` lines pyoxigraph starts a Turtle document with (in its own order)."""
+    from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
+
+    node = NamedNode("urn:x")
+    text = serialize([Triple(node, node, Literal(""))], format=RdfFormat.TURTLE, prefixes=PREFIXES)
+    assert isinstance(text, bytes)
+    return b"".join(line for line in text.splitlines(True) if line.startswith(b"@prefix "))
+
+
+def oxigraph_turtle(rows: Iterable[Triple]) -> bytes:
+    """Plain triples serialised as Turtle by pyoxigraph, with the policykb prefixes."""
+    from pyoxigraph import RdfFormat, serialize
+
+    data = serialize(oxigraph_triples(rows), format=RdfFormat.TURTLE, prefixes=PREFIXES)
+    assert isinstance(data, bytes)
+    return data
+
+
+def turtle(kb: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
+    """The knowledge base as Turtle: exactly ``oxigraph_turtle(triples(kb, base_iri))``, faster."""
+    base = check_base_iri(base_iri)
+    if not _plain(kb, base):
+        return oxigraph_turtle(triples(kb, base))
+    writer = _TurtleWriter(base)
+    prefixes = _turtle_prefixes()
+    writer.out.write(prefixes)
+    with no_gc():
+        for framework in kb.frameworks:
+            writer.framework(framework)
+        for organisation in kb.organisations:
+            writer.organisation(organisation)
+        writer.drain()
+        for report in kb.reports:
+            writer.report(report)
+        for crosswalk in kb.crosswalks:
+            writer.crosswalk(crosswalk)
+        writer.country_nodes()
+        writer.drain()
+    if writer.out.tell() == len(prefixes):
+        return b""  # no triples: pyoxigraph writes nothing, not even the prefixes
+    return writer.out.getvalue()
