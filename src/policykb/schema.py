@@ -146,9 +146,7 @@ def _missing(error: Any) -> str:
     return match.group(1) if match else error.message
 
 
-def _pattern_problem(
-    error: Any, path: tuple[str | int, ...], where: str
-) -> SchemaProblem:
+def _pattern_problem(error: Any, path: tuple[str | int, ...], where: str) -> SchemaProblem:
     value = error.instance
     code, what = _PATTERN_CODES.get(error.validator_value, ("bad-format", ""))
     hint = None
