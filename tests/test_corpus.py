@@ -24,70 +24,159 @@ PANAMA = "panama-digital-government-review"
 
 # framework id -> (pillar term, [(pillar label, [element labels in order]), ...]), in source order.
 EXPECTED_FRAMEWORKS: dict[str, tuple[str, list[tuple[str, list[str]]]]] = {
-    "data-driven-public-sector": ("pillar", [
-        ("Governance", ["Leadership and vision", "Coherent implementation", "Rules and guidelines",
-                        "Data infrastructure", "Data architecture"]),
-        ("Public value", ["Anticipation and planning", "Delivery", "Evaluation and monitoring"]),
-        ("Trust", ["Ethics", "Privacy and consent", "Transparency", "Security"]),
-    ]),
-    "digital-identity-framework": ("dimension", [
-        ("Foundations for DI", ["National identity infrastructure", "DI policy", "Governance"]),
-        ("DI Solutions", ["DI Platform", "Browser based", "Smartcards", "Mobile",
-                          "Biometric and emerging DI"]),
-        ("Policy levers and adoption", ["Legal and regulatory framework", "Funding and Enforcement",
-                                        "Government services", "Private sector services",
-                                        "Enablers and constraints"]),
-        ("Transparency and monitoring", ["Citizen control of their data", "Performance data",
-                                         "Impact assessment"]),
-    ]),
-    "service-design-delivery-framework": ("part", [
-        ("Context", ["Politics", "Legacy channels and technology", "Society and geography"]),
-        ("Philosophy", ["Leadership and vision",
-                        "Understanding and responding to whole problems",
-                        "Services that make sense end to end",
-                        "Involving the public",
-                        "Combining policy, delivery and operations across organisational"
-                        " boundaries",
-                        "Taking an agile approach"]),
-        ("Enablers", ["Sharing best practice and guidelines", "Governance, spending and assurance",
-                      "Digital inclusion", "Common components and tools",
-                      "Data governance and its application for public value and trust",
-                      "Public sector talent and capabilities"]),
-    ]),
-    "digital-government-policy-framework": ("dimension", [
-        ("Digital by design", []), ("Data-driven public sector", []),
-        ("Government as a platform", []), ("Open by default", []), ("User-driven", []),
-        ("Proactiveness", []),
-    ]),
-    "well-being-characteristics": ("characteristic", [
-        ("Responsive", []), ("Protective", []), ("Trustworthy", []),
-    ]),
-    "gds-design-principles": ("principle", [
-        ("Start with needs", []), ("Do less", []), ("Design with data", []),
-        ("Do the hard work to make it simple", []), ("Iterate. Then iterate again.", []),
-        ("Build for inclusion", []), ("Understand context", []),
-        ("Build digital services, not websites", []), ("Be consistent, not uniform", []),
-        ("Make things open: it makes things better", []),
-    ]),
-    "wp33-areas-of-opportunity": ("area of opportunity", [
-        ("Anticipation", []), ("Designing and delivering policy and services", []),
-        ("Performance management", []),
-    ]),
-    "wp33-challenges": ("challenge", [
-        ("Availability, quality and relevance of data", []), ("Sharing data internally", []),
-        ("Skills and capabilities", []), ("Legitimacy and public trust", []),
-    ]),
-    "government-data-value-cycle": ("phase", [
-        ("Collection", []), ("Processing", []), ("Sharing", []), ("Reuse", []),
-    ]),
+    "data-driven-public-sector": (
+        "pillar",
+        [
+            (
+                "Governance",
+                [
+                    "Leadership and vision",
+                    "Coherent implementation",
+                    "Rules and guidelines",
+                    "Data infrastructure",
+                    "Data architecture",
+                ],
+            ),
+            (
+                "Public value",
+                ["Anticipation and planning", "Delivery", "Evaluation and monitoring"],
+            ),
+            ("Trust", ["Ethics", "Privacy and consent", "Transparency", "Security"]),
+        ],
+    ),
+    "digital-identity-framework": (
+        "dimension",
+        [
+            ("Foundations for DI", ["National identity infrastructure", "DI policy", "Governance"]),
+            (
+                "DI Solutions",
+                [
+                    "DI Platform",
+                    "Browser based",
+                    "Smartcards",
+                    "Mobile",
+                    "Biometric and emerging DI",
+                ],
+            ),
+            (
+                "Policy levers and adoption",
+                [
+                    "Legal and regulatory framework",
+                    "Funding and Enforcement",
+                    "Government services",
+                    "Private sector services",
+                    "Enablers and constraints",
+                ],
+            ),
+            (
+                "Transparency and monitoring",
+                ["Citizen control of their data", "Performance data", "Impact assessment"],
+            ),
+        ],
+    ),
+    "service-design-delivery-framework": (
+        "part",
+        [
+            ("Context", ["Politics", "Legacy channels and technology", "Society and geography"]),
+            (
+                "Philosophy",
+                [
+                    "Leadership and vision",
+                    "Understanding and responding to whole problems",
+                    "Services that make sense end to end",
+                    "Involving the public",
+                    "Combining policy, delivery and operations across organisational boundaries",
+                    "Taking an agile approach",
+                ],
+            ),
+            (
+                "Enablers",
+                [
+                    "Sharing best practice and guidelines",
+                    "Governance, spending and assurance",
+                    "Digital inclusion",
+                    "Common components and tools",
+                    "Data governance and its application for public value and trust",
+                    "Public sector talent and capabilities",
+                ],
+            ),
+        ],
+    ),
+    "digital-government-policy-framework": (
+        "dimension",
+        [
+            ("Digital by design", []),
+            ("Data-driven public sector", []),
+            ("Government as a platform", []),
+            ("Open by default", []),
+            ("User-driven", []),
+            ("Proactiveness", []),
+        ],
+    ),
+    "well-being-characteristics": (
+        "characteristic",
+        [
+            ("Responsive", []),
+            ("Protective", []),
+            ("Trustworthy", []),
+        ],
+    ),
+    "gds-design-principles": (
+        "principle",
+        [
+            ("Start with needs", []),
+            ("Do less", []),
+            ("Design with data", []),
+            ("Do the hard work to make it simple", []),
+            ("Iterate. Then iterate again.", []),
+            ("Build for inclusion", []),
+            ("Understand context", []),
+            ("Build digital services, not websites", []),
+            ("Be consistent, not uniform", []),
+            ("Make things open: it makes things better", []),
+        ],
+    ),
+    "wp33-areas-of-opportunity": (
+        "area of opportunity",
+        [
+            ("Anticipation", []),
+            ("Designing and delivering policy and services", []),
+            ("Performance management", []),
+        ],
+    ),
+    "wp33-challenges": (
+        "challenge",
+        [
+            ("Availability, quality and relevance of data", []),
+            ("Sharing data internally", []),
+            ("Skills and capabilities", []),
+            ("Legitimacy and public trust", []),
+        ],
+    ),
+    "government-data-value-cycle": (
+        "phase",
+        [
+            ("Collection", []),
+            ("Processing", []),
+            ("Sharing", []),
+            ("Reuse", []),
+        ],
+    ),
 }
 
 EXPECTED_REPORTS = {
-    "chile-service-design-delivery", "path-to-data-driven-public-sector", "chile-digital-identity",
-    "panama-digital-government-review", "data-driven-public-sector-wp33",
-    "digital-government-citizen-well-being", "digital-government-policy-framework-paper",
-    "gds-design-principles-standard", "local-government-digital-service-design-principles",
-    "pride-in-the-name-of-gov-uk", "can-these-bones-live", "fragile-states-and-digital-foundations",
+    "chile-service-design-delivery",
+    "path-to-data-driven-public-sector",
+    "chile-digital-identity",
+    "panama-digital-government-review",
+    "data-driven-public-sector-wp33",
+    "digital-government-citizen-well-being",
+    "digital-government-policy-framework-paper",
+    "gds-design-principles-standard",
+    "local-government-digital-service-design-principles",
+    "pride-in-the-name-of-gov-uk",
+    "can-these-bones-live",
+    "fragile-states-and-digital-foundations",
 }
 
 # Any spelling of ClaveÚnica, right or wrong: case, accent (composed or combining), spaces.
@@ -137,6 +226,7 @@ def test_framework_elements_in_source_order(kb: KnowledgeBase, framework_id: str
 
 def test_framework_totals(kb: KnowledgeBase) -> None:
     """The headline counts hold: DDPS 3/12, digital identity 4/16, service design 3/15."""
+
     def counts(framework_id: str) -> tuple[int, int]:
         framework = _framework(kb, framework_id)
         return len(framework.pillars), sum(len(p.elements) for p in framework.pillars)
@@ -152,12 +242,33 @@ def test_digital_identity_notation_follows_report_numbering(kb: KnowledgeBase) -
     """Digital identity dimensions and sub-dimensions carry the report's numbering 1, 1.1 … 4.3."""
     framework = _framework(kb, "digital-identity-framework")
     notations = [c.node.notation for c in framework.concepts()]
-    assert notations == ["1", "1.1", "1.2", "1.3", "2", "2.1", "2.2", "2.3", "2.4", "2.5",
-                         "3", "3.1", "3.2", "3.3", "3.4", "3.5", "4", "4.1", "4.2", "4.3"]
+    assert notations == [
+        "1",
+        "1.1",
+        "1.2",
+        "1.3",
+        "2",
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "2.5",
+        "3",
+        "3.1",
+        "3.2",
+        "3.3",
+        "3.4",
+        "3.5",
+        "4",
+        "4.1",
+        "4.2",
+        "4.3",
+    ]
 
 
 def test_alternative_labels_from_the_sources(kb: KnowledgeBase) -> None:
     """Labels the sources use elsewhere are kept as alternative labels, not as the main label."""
+
     def alts(framework_id: str, concept_id: str) -> set[str]:
         concept = next(c for c in _framework(kb, framework_id).concepts() if c.id == concept_id)
         return {str(a) for a in concept.node.alt_labels}
@@ -242,8 +353,11 @@ def test_panama_recommendation(kb: KnowledgeBase) -> None:
     assert rec.status == "recommendation"
     assert rec.concepts
     gaps = " ".join(report.gaps)
-    for area in ("Building Institutional Capacities", "Data-driven Public Sector",
-                 "Service Design and Delivery"):
+    for area in (
+        "Building Institutional Capacities",
+        "Data-driven Public Sector",
+        "Service Design and Delivery",
+    ):
         assert area in gaps
 
 
@@ -304,6 +418,7 @@ def test_every_organisation_reference_resolves(kb: KnowledgeBase) -> None:
 
 def test_spanish_names_of_organisations(kb: KnowledgeBase) -> None:
     """Chilean and Panamanian bodies carry their Spanish names as es labels."""
+
     def es(org_id: str) -> str | None:
         org = kb.organisation(org_id)
         assert org is not None, org_id
@@ -318,8 +433,10 @@ def _texts(kb: KnowledgeBase) -> list[tuple[str, str]]:
     """Every free text of reports and recommendations, with where it is."""
     out: list[tuple[str, str]] = []
     for report in kb.reports:
-        out += [(report.id, t) for t in (report.title, report.summary or "", *report.gaps,
-                                          *report.notes)]
+        out += [
+            (report.id, t)
+            for t in (report.title, report.summary or "", *report.gaps, *report.notes)
+        ]
         for rec in report.recommendations:
             out += [(f"{report.id}/{rec.id}", t) for t in (rec.text, *rec.notes)]
     return out
