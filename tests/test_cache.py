@@ -14,6 +14,7 @@ import pytest
 from policykb import cache
 from policykb.errors import InvalidDataError
 from policykb.loader import load
+from policykb.model import KnowledgeBase
 
 REPO = Path(__file__).parent.parent
 VALID = Path(__file__).parent / "data" / "valid"
@@ -260,3 +261,110 @@ def test_the_key_lists_the_loaders_data_files(tmp_path: Path) -> None:
     (root / "extra" / "x.yaml").write_text("id: x\n")
     listed = [name for name, _ in cache._data_file_stats(root)]
     assert listed == [str(p.relative_to(root)) for p in data_files(root)]
+
+
+def test_a_hit_is_a_knowledge_base_in_every_way(tree: Path, cache_root: Path) -> None:
+    """A hit compares, hashes, prints, pickles, copies and replaces like the plain value."""
+    import copy
+    import dataclasses
+    import pickle
+
+    plain = load(tree)
+    cache.load_cached(tree)
+    hit = cache.load_cached(tree)
+    assert isinstance(hit, cache.CachedKnowledgeBase)
+    assert hit == plain
+    assert plain == hit
+    assert (hit != plain, plain != hit) == (False, False)
+    assert hash(hit) == hash(plain)
+    assert repr(hit) == repr(plain)
+    for twin in (pickle.loads(pickle.dumps(hit)), copy.copy(hit), copy.deepcopy(hit)):
+        assert type(twin) is KnowledgeBase
+        assert twin == plain
+    assert dataclasses.replace(hit, crosswalks=()) == dataclasses.replace(plain, crosswalks=())
+    assert hit != dataclasses.replace(plain, reports=plain.reports[1:])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit.reports = ()  # type: ignore[misc]
+
+
+def test_a_miss_returns_the_index_it_built(
+    tree: Path, cache_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index built for the cache file on a miss serves that run's queries (no second build)."""
+    from policykb import query
+
+    kb = cache.load_cached(tree)
+    assert isinstance(kb, cache.CachedKnowledgeBase)
+    assert isinstance(kb.query_index, query.Index)
+
+    def refuse(cls: object, kb: object) -> None:
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(query.Index, "build", classmethod(refuse))
+    assert query.recommendations(kb, countries=["CHL"])
+
+
+def _damage(target: Path, section: int, hit: cache.CachedKnowledgeBase) -> bytes:
+    """Flip bytes in the middle of a section of the cache file in place (same length)."""
+    assert hit._file is not None
+    good = target.read_bytes()
+    middle = hit._file.starts[section] + hit._file.lengths[section] // 2
+    damaged = (
+        good[:middle] + bytes(b ^ 0xFF for b in good[middle : middle + 8]) + good[middle + 8 :]
+    )
+    with target.open("r+b") as handle:  # in place: the hit's open file sees it
+        handle.write(damaged)
+    return good
+
+
+@pytest.mark.parametrize("section", ["rows", "report table", "reports"])
+def test_a_file_damaged_after_a_hit_is_reloaded_and_rewritten(
+    tree: Path, cache_root: Path, section: str
+) -> None:
+    """Damage found in a section read after the hit: the data files answer, the file is rebuilt."""
+    from policykb import query
+
+    plain = load(tree)
+    cache.load_cached(tree)
+    hit = cache.load_cached(tree)
+    assert isinstance(hit, cache.CachedKnowledgeBase)
+    target = cache.cache_file(tree)
+    which = {"rows": cache._ROWS, "report table": cache._REPORT_TABLE, "reports": cache._REPORTS}
+    good = _damage(target, which[section], hit)
+    assert query.recommendations(hit) == query.recommendations(plain)
+    assert query.recommendations(hit, reports=["panama"]) == query.recommendations(
+        plain, reports=["panama"]
+    )
+    assert hit.reports == plain.reports
+    assert target.read_bytes() == good
+
+
+def test_damage_found_after_the_data_changed_is_an_error(tree: Path, cache_root: Path) -> None:
+    """When the data changed since the hit, a damaged file cannot be repaired: run again."""
+    from policykb.errors import DataDirError
+
+    cache.load_cached(tree)
+    hit = cache.load_cached(tree)
+    assert isinstance(hit, cache.CachedKnowledgeBase)
+    _damage(cache.cache_file(tree), cache._REPORTS, hit)
+    (tree / "reports" / "pride-in-the-name-of-gov-uk.yaml").unlink()
+    with pytest.raises(DataDirError, match="changed"):
+        hit.reports  # noqa: B018
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="an open file cannot be replaced on Windows")
+def test_a_hit_keeps_reading_its_own_file_when_it_is_replaced(tree: Path, cache_root: Path) -> None:
+    """Another process rewriting the cache (the data changed) does not change a hit's reports."""
+    before = load(tree)
+    cache.load_cached(tree)
+    hit = cache.load_cached(tree)
+    (tree / "reports" / "pride-in-the-name-of-gov-uk.yaml").unlink()
+    assert "pride-in-the-name-of-gov-uk" not in probe(tree)["reports"]  # rewrites the file
+    assert hit == before
+
+
+def test_the_key_covers_the_models_fields(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Values are stored by field position: a changed model does not trust an older cache."""
+    before = cache.cache_key(tree)
+    monkeypatch.setattr(cache, "_model_fields", lambda: "Report:id,title")
+    assert cache.cache_key(tree) != before

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policykb import query
+from policykb import cache, query
 from policykb.errors import AmbiguousError, NotFoundError, UsageError
 from policykb.loader import load
 from policykb.model import Crosswalk, Framework, KnowledgeBase, LangText, Match, Pillar, Source
@@ -16,9 +16,30 @@ QUERIES = Path(__file__).parent / "data" / "queries"
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    """The fixture knowledge base."""
+def loaded() -> KnowledgeBase:
+    """The fixture knowledge base, loaded from its files."""
     return load(QUERIES)
+
+
+@pytest.fixture(scope="module")
+def cache_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A load cache file of the fixture data, and its key."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(cache.ENV_VAR, str(tmp_path_factory.mktemp("cache")))
+        cache.load_cached(QUERIES)
+        return cache.cache_file(QUERIES), cache.cache_key(QUERIES)
+
+
+@pytest.fixture(params=["loaded", "cache hit"])
+def kb(
+    request: pytest.FixtureRequest, loaded: KnowledgeBase, cache_file: tuple[Path, str]
+) -> KnowledgeBase:
+    """The fixture knowledge base: loaded, and as a fresh cache hit (reports not yet read)."""
+    if request.param == "loaded":
+        return loaded
+    found = cache._read(*cache_file)
+    assert isinstance(found, cache.CachedKnowledgeBase)
+    return found
 
 
 def ids(rows: list[query.RecommendationRow]) -> list[str]:
@@ -387,6 +408,58 @@ def test_index_is_rebuilt_for_another_knowledge_base(kb: KnowledgeBase) -> None:
     assert query.recommendations(other) == []
     assert len(query.recommendations(kb)) == 11
     assert query.recommendations(other) == []
+
+
+def test_a_cache_hit_answers_from_its_index_without_reading_reports(
+    loaded: KnowledgeBase, cache_file: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filters, rows, coverage and resolvers on a cache hit never unpickle the reports."""
+    kb = cache._read(*cache_file)
+    assert kb is not None
+
+    def refuse(self: object) -> None:
+        raise AssertionError("the reports were read")
+
+    monkeypatch.setattr(cache._CacheFile, "reports", refuse)
+    for filters in (
+        {"countries": ["CL"]},
+        {"countries": ["PAN"], "pillars": ["ddps/trust"], "include_mapped": True},
+        {"frameworks": ["dif"], "reports": ["comparison"]},
+        {"elements": ["Transparency"], "text": "trust"},
+        {},
+    ):
+        assert query.recommendations(kb, **filters) == query.recommendations(loaded, **filters)
+    assert query.coverage(kb, "ddps", "element") == query.coverage(loaded, "ddps", "element")
+    assert query.resolve_concept(kb, "ddps/trust", "pillar").qid == "ddps/trust"
+    assert query.frameworks(kb) == query.frameworks(loaded)
+    monkeypatch.undo()
+    assert kb.reports == loaded.reports  # read now, on first use
+    assert query.report(kb, "panama") == query.report(loaded, "panama")
+
+
+def test_index_built_from_a_knowledge_base_equals_the_cached_one(
+    loaded: KnowledgeBase, cache_file: tuple[Path, str]
+) -> None:
+    """The postings, report table and every record agree between a built and a cached index."""
+    built = query.Index.build(loaded)
+    hit = cache._read(*cache_file)
+    assert isinstance(hit, cache.CachedKnowledgeBase)
+    stored = hit.query_index
+    assert isinstance(stored, query.Index)
+    for name in ("by_country", "by_concept"):
+        assert {k: list(v) for k, v in getattr(stored, name).items()} == {
+            k: list(v) for k, v in getattr(built, name).items()
+        }
+    assert stored.report_table() == built.report_table()
+    everything = range(len(built))
+    assert stored.rows.records(everything) == built.rows.records(everything)
+    assert stored.rows.records([3, 1, 2, 9]) == built.rows.records([3, 1, 2, 9])  # any order
+    assert (stored.concepts, stored.children, stored.matches, stored.pillar_of) == (
+        built.concepts,
+        built.children,
+        built.matches,
+        built.pillar_of,
+    )
 
 
 def test_a_single_string_is_one_filter_value(kb: KnowledgeBase) -> None:

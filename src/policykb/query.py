@@ -1,8 +1,10 @@
 """Analyst queries: filters, aggregates and resolvers over the model -> plain frozen results.
 
-Everything here works on dict indexes built once per knowledge base, never on the networkx
-graph: ``import networkx`` alone costs more than a query (DESIGN §5), and ``policykb recs``
-must start fast. The results are frozen dataclasses; ``dataclasses.asdict`` (or
+Everything here works on an :class:`Index` (postings of recommendations by country and by
+concept, concepts, crosswalk links), never on the networkx graph: ``import networkx`` alone
+costs more than a query (DESIGN §5), and ``policykb recs`` must start fast. The index is built
+once per knowledge base, or comes with it from the load cache (:mod:`policykb.cache`), which
+then reads only the recommendations a query returns. The results are frozen dataclasses; ``dataclasses.asdict`` (or
 :func:`as_dict`) gives the JSON form of DESIGN §7.
 
 Filters combine with AND; the values of one filter are alternatives (OR). A pillar filter
@@ -20,19 +22,19 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from policykb import countries as iso
 from policykb.errors import AmbiguousError, NotFoundError, UsageError
 from policykb.model import (
     Concept,
     ConceptKind,
+    Crosswalk,
     Framework,
     KnowledgeBase,
     MatchRelation,
-    Recommendation,
     Report,
     Source,
 )
@@ -213,74 +215,216 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[-_]", " ", fold(text)).split())
 
 
-@dataclass(slots=True)
-class _Index:
-    kb: KnowledgeBase
-    concepts: dict[str, Concept]  # qid -> concept
-    children: dict[str, tuple[str, ...]]  # pillar qid -> element qids
-    items: list[tuple[Report, Recommendation]]
-    by_concept: dict[str, list[int]]
-    by_country: dict[str, list[int]]
-    by_report: dict[str, list[int]]
-    matches: dict[str, list[tuple[str, str]]]  # qid -> [(other qid, relation)], both ways
+#: One recommendation as the index hands it out: report id, recommendation id, text,
+#: countries, concepts, source, status, mapping
+Record = tuple[str, str, str, tuple[str, ...], tuple[str, ...], Source, str, str]
+#: report id -> (title and alternative titles, (start, stop) spans of its rows in the index)
+ReportTable = dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
 
 
-_cached: list[_Index] = []  # the index of the last knowledge base queried
+class Rows(Protocol):
+    """Where an :class:`Index` gets its recommendations from: the model, or a cache file."""
+
+    def __len__(self) -> int:
+        """How many recommendations there are."""
+        ...
+
+    def records(self, which: Sequence[int]) -> list[Record]:
+        """The records of the recommendations at the positions ``which``, in that order."""
+        ...
+
+    def report_table(self) -> ReportTable:
+        """Each report's names and the positions of its recommendations."""
+        ...
 
 
-def _index(kb: KnowledgeBase) -> _Index:
-    if _cached and _cached[0].kb is kb:
-        return _cached[0]
-    concepts = {c.qid: c for c in kb.concepts()}
-    children: dict[str, list[str]] = {}
-    for c in concepts.values():
-        if c.kind == "element":
-            children.setdefault(f"{c.framework}/{c.pillar}", []).append(c.qid)
-    index = _Index(
-        kb,
-        concepts,
-        {k: tuple(v) for k, v in children.items()},
-        list(kb.recommendations()),
-        {},
-        {},
-        {},
-        {},
+class ModelRows:
+    """:class:`Rows` read straight off a knowledge base's reports."""
+
+    __slots__ = ("_owners", "_recs", "_reports")
+
+    def __init__(self, reports: Iterable[Report]) -> None:
+        self._reports = tuple(reports)
+        # two flat lists rather than a list of pairs: no object per recommendation
+        self._recs = [rec for r in self._reports for rec in r.recommendations]
+        self._owners = [r for r in self._reports for _ in r.recommendations]
+
+    def __len__(self) -> int:
+        return len(self._recs)
+
+    def records(self, which: Sequence[int]) -> list[Record]:
+        recs, owners = self._recs, self._owners
+        found: list[Record] = []
+        for i in which:
+            report, rec = owners[i], recs[i]
+            found.append(
+                (
+                    report.id,
+                    rec.id,
+                    rec.text,
+                    rec.countries,
+                    rec.concepts,
+                    rec.source,
+                    rec.status,
+                    rec.mapping,
+                )
+            )
+        return found
+
+    def report_table(self) -> ReportTable:
+        table: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+        start = 0
+        for r in self._reports:
+            stop = start + len(r.recommendations)
+            earlier = table.get(r.id)
+            spans = (start, stop) if earlier is None else (*earlier[1], start, stop)
+            table[r.id] = ((r.title, *r.alt_titles), spans)  # names: the last one wins
+            start = stop
+        return table
+
+
+class Index:
+    """What queries look things up in: concepts, crosswalk links and postings of recommendations.
+
+    Recommendations are numbered in report order, then each report's own order; the postings
+    map a country or a concept to the ascending numbers of the recommendations addressed to it
+    or tied to it. :meth:`build` makes one from a knowledge base with plain dict work (no
+    method calls per recommendation); the load cache stores the postings and reads the records
+    of only the recommendations a query returns (see :mod:`policykb.cache`).
+    """
+
+    __slots__ = (
+        "_report_table",
+        "by_concept",
+        "by_country",
+        "children",
+        "concepts",
+        "matches",
+        "pillar_of",
+        "rows",
     )
-    for i, (report, rec) in enumerate(index.items):
-        index.by_report.setdefault(report.id, []).append(i)
-        for code in dict.fromkeys(rec.countries):
-            index.by_country.setdefault(code, []).append(i)
-        for qid in dict.fromkeys(rec.concepts):
-            index.by_concept.setdefault(qid, []).append(i)
-    for crosswalk in kb.crosswalks:
-        for m in crosswalk.matches:
-            index.matches.setdefault(m.source_concept, []).append((m.target_concept, m.relation))
-            index.matches.setdefault(m.target_concept, []).append((m.source_concept, m.relation))
-    _cached[:] = [index]
+
+    def __init__(
+        self,
+        frameworks: Iterable[Framework],
+        crosswalks: Iterable[Crosswalk],
+        by_country: Mapping[str, Sequence[int]],
+        by_concept: Mapping[str, Sequence[int]],
+        rows: Rows,
+    ) -> None:
+        self.concepts: dict[str, Concept] = {}
+        self.pillar_of: dict[str, str] = {}  # concept qid -> its pillar's qid (a pillar's own)
+        children: dict[str, list[str]] = {}
+        for f in frameworks:
+            for c in f.concepts():
+                qid = f"{c.framework}/{c.id}"
+                self.concepts[qid] = c
+                if c.kind == "pillar":
+                    self.pillar_of[qid] = qid
+                else:
+                    pillar = f"{c.framework}/{c.pillar}"
+                    self.pillar_of[qid] = pillar
+                    children.setdefault(pillar, []).append(qid)
+        self.children = {k: tuple(v) for k, v in children.items()}
+        self.matches: dict[str, list[tuple[str, str]]] = {}  # qid -> [(other, relation)]
+        for crosswalk in crosswalks:
+            for m in crosswalk.matches:
+                self.matches.setdefault(m.source_concept, []).append((m.target_concept, m.relation))
+                self.matches.setdefault(m.target_concept, []).append((m.source_concept, m.relation))
+        self.by_country = by_country
+        self.by_concept = by_concept
+        self.rows = rows
+        self._report_table: ReportTable | None = None
+
+    @classmethod
+    def build(cls, kb: KnowledgeBase) -> Index:
+        """The index of ``kb``."""
+        by_country: dict[str, list[int]] = {}
+        by_concept: dict[str, list[int]] = {}
+        i = 0
+        for report in kb.reports:
+            for rec in report.recommendations:
+                # positions grow, so a value repeated within one recommendation is the last one
+                for code in rec.countries:
+                    found = by_country.get(code)
+                    if found is None:
+                        by_country[code] = [i]
+                    elif found[-1] != i:
+                        found.append(i)
+                for qid in rec.concepts:
+                    found = by_concept.get(qid)
+                    if found is None:
+                        by_concept[qid] = [i]
+                    elif found[-1] != i:
+                        found.append(i)
+                i += 1
+        return cls(
+            kb.frameworks,
+            kb.crosswalks,
+            by_country,
+            by_concept,
+            ModelRows(kb.reports),
+        )
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def report_table(self) -> ReportTable:
+        """Each report's names and the positions of its recommendations (read once)."""
+        if self._report_table is None:
+            self._report_table = self.rows.report_table()
+        return self._report_table
+
+    def make_rows(self, which: Sequence[int]) -> list[RecommendationRow]:
+        """The query rows of the recommendations at the positions ``which``."""
+        return [self.row(*record) for record in self.rows.records(which)]
+
+    def row(
+        self,
+        report: str,
+        rec_id: str,
+        text: str,
+        countries: tuple[str, ...],
+        concepts: tuple[str, ...],
+        source: Source,
+        status: str,
+        mapping: str,
+    ) -> RecommendationRow:
+        """One query row; its pillars and frameworks are derived from its concepts."""
+        pillar_of = self.pillar_of
+        pillars: dict[str, None] = {}
+        frameworks: dict[str, None] = {}
+        for qid in concepts:
+            frameworks[qid.split("/", 1)[0]] = None
+            pillar = pillar_of.get(qid)
+            if pillar is not None:
+                pillars[pillar] = None
+        return RecommendationRow(
+            id=f"{report}/{rec_id}",
+            report=report,
+            text=text,
+            countries=countries,
+            concepts=concepts,
+            pillars=tuple(pillars),
+            frameworks=tuple(frameworks),
+            source=source,
+            status=status,
+            mapping=mapping,
+        )
+
+
+_cached: list[tuple[KnowledgeBase, Index]] = []  # the last knowledge base queried, its index
+
+
+def _index(kb: KnowledgeBase) -> Index:
+    """The index of ``kb``: its own when the load cache gave it one, else built (and kept)."""
+    if _cached and _cached[0][0] is kb:
+        return _cached[0][1]
+    index = getattr(kb, "query_index", None)  # a knowledge base from the load cache has one
+    if not isinstance(index, Index):
+        index = Index.build(kb)
+    _cached[:] = [(kb, index)]  # holds kb, so its id cannot be reused while it is cached
     return index
-
-
-def _row(index: _Index, report: Report, rec: Recommendation) -> RecommendationRow:
-    pillars: dict[str, None] = {}
-    frameworks: dict[str, None] = {}
-    for qid in rec.concepts:
-        concept = index.concepts.get(qid)
-        framework = qid.split("/", 1)[0]
-        frameworks[framework] = None
-        if concept is not None:
-            pillars[qid if concept.kind == "pillar" else f"{framework}/{concept.pillar}"] = None
-    return RecommendationRow(
-        id=report.qid(rec),
-        report=report.id,
-        text=rec.text,
-        countries=rec.countries,
-        concepts=rec.concepts,
-        pillars=tuple(pillars),
-        frameworks=tuple(frameworks),
-        source=rec.source,
-        status=rec.status,
-        mapping=rec.mapping,
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -412,10 +556,14 @@ def resolve_framework(kb: KnowledgeBase, text: str) -> Framework:
 
 def resolve_report(kb: KnowledgeBase, text: str) -> Report:
     """The report named by its id, title or alternative title, or a unique part of one."""
-    items = {r.id: [r.title, *r.alt_titles] for r in kb.reports}
-    found = kb.report(_resolve_named(text, "report", items))
+    found = kb.report(_resolve_report_id(_index(kb), text))
     assert found is not None
     return found
+
+
+def _resolve_report_id(index: Index, text: str) -> str:
+    items = {r: list(names) for r, (names, _) in index.report_table().items()}
+    return _resolve_named(text, "report", items)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,8 +579,12 @@ def mapped_concepts(
     relation counted is followed one step, in either direction, from the exact-match closure,
     and the concepts reached bring their own exact-match closures.
     """
-    index = _index(kb)
+    return _mapped(_index(kb), qids, relations)
 
+
+def _mapped(
+    index: Index, qids: Iterable[str], relations: Collection[str] = DEFAULT_RELATIONS
+) -> frozenset[str]:
     def exact_closure(start: Iterable[str]) -> set[str]:
         seen = set(start)
         todo = list(seen)
@@ -453,10 +605,10 @@ def mapped_concepts(
     return frozenset(core | exact_closure(step))
 
 
-def _concept_targets(index: _Index, concept: Concept, include_mapped: bool) -> frozenset[str]:
+def _concept_targets(index: Index, concept: Concept, include_mapped: bool) -> frozenset[str]:
     """What a filter on ``concept`` matches: itself, a pillar's elements, and mapped concepts."""
     targets = {concept.qid, *index.children.get(concept.qid, ())}
-    return mapped_concepts(index.kb, targets) if include_mapped else frozenset(targets)
+    return _mapped(index, targets) if include_mapped else frozenset(targets)
 
 
 def _names(values: Iterable[str] | str) -> list[str]:
@@ -464,7 +616,7 @@ def _names(values: Iterable[str] | str) -> list[str]:
     return [values] if isinstance(values, str) else list(values)
 
 
-def _tied_to(index: _Index, targets: Iterable[str]) -> set[int]:
+def _tied_to(index: Index, targets: Iterable[str]) -> set[int]:
     return {i for qid in targets for i in index.by_concept.get(qid, ())}
 
 
@@ -496,13 +648,17 @@ def recommendations(
     codes = [resolve_country(c) for c in _names(countries)]
     if codes:
         narrow({i for code in codes for i in index.by_country.get(code, ())})
-    report_ids = [resolve_report(kb, r).id for r in _names(reports)]
+    report_ids = [_resolve_report_id(index, r) for r in _names(reports)]
     if report_ids:
-        narrow({i for r in report_ids for i in index.by_report.get(r, ())})
+        table = index.report_table()
+        spans = [table[r][1] for r in report_ids]
+        narrow(
+            {i for s in spans for a, b in zip(s[::2], s[1::2], strict=True) for i in range(a, b)}
+        )
     framework_ids = [resolve_framework(kb, f).id for f in _names(frameworks)]
     if framework_ids:
         targets = {q for q, c in index.concepts.items() if c.framework in framework_ids}
-        narrow(_tied_to(index, mapped_concepts(kb, targets) if include_mapped else targets))
+        narrow(_tied_to(index, _mapped(index, targets) if include_mapped else targets))
     levels: tuple[tuple[ConceptKind, Iterable[str]], ...] = (
         ("pillar", pillars),
         ("element", elements),
@@ -517,11 +673,17 @@ def recommendations(
             )
     if text is not None:
         words = fold(text).split()
+        candidates = range(len(index)) if selected is None else sorted(selected)
+        records = index.rows.records(candidates)
         narrow(
-            {i for i, (_, rec) in enumerate(index.items) if all(w in fold(rec.text) for w in words)}
+            {
+                i
+                for i, record in zip(candidates, records, strict=True)
+                if all(w in fold(record[2]) for w in words)
+            }
         )
-    order = range(len(index.items)) if selected is None else sorted(selected)
-    return [_row(index, *index.items[i]) for i in order]
+    order = range(len(index)) if selected is None else sorted(selected)
+    return index.make_rows(order)
 
 
 def coverage(
@@ -545,11 +707,11 @@ def coverage(
     columns = [c for c in chosen.concepts() if c.kind == level]
     hits = [_tied_to(index, _concept_targets(index, c, include_mapped)) for c in columns]
     codes = [resolve_country(c) for c in _names(countries)]
+    hit = sorted(set().union(*hits))
+    addressed = {i: set(r[3]) for i, r in zip(hit, index.rows.records(hit), strict=True)}
     if not codes:
-        codes = sorted({c for found in hits for i in found for c in index.items[i][1].countries})
-    tallies = [
-        Counter(c for i in found for c in set(index.items[i][1].countries)) for found in hits
-    ]
+        codes = sorted({c for found in hits for i in found for c in addressed[i]})
+    tallies = [Counter(c for i in found for c in addressed[i]) for found in hits]
     rows = tuple(
         CoverageRow(code, tuple(tally[code] for tally in tallies)) for code in dict.fromkeys(codes)
     )
@@ -637,7 +799,19 @@ def report(kb: KnowledgeBase, text: str) -> ReportDetail:
         r.defines,
         r.applies,
         r.summary,
-        tuple(_row(index, r, rec) for rec in r.recommendations),
+        tuple(
+            index.row(
+                r.id,
+                rec.id,
+                rec.text,
+                rec.countries,
+                rec.concepts,
+                rec.source,
+                rec.status,
+                rec.mapping,
+            )
+            for rec in r.recommendations
+        ),
     )
 
 
