@@ -368,3 +368,23 @@ def test_the_key_covers_the_models_fields(tree: Path, monkeypatch: pytest.Monkey
     before = cache.cache_key(tree)
     monkeypatch.setattr(cache, "_model_fields", lambda: "Report:id,title")
     assert cache.cache_key(tree) != before
+
+
+def test_a_warm_country_query_imports_nothing_heavy(tree: Path, cache_root: Path) -> None:
+    """``recs -c CHL`` on a hit: no pycountry (the data's codes are taken as they are)."""
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom policykb import cache, query\n"
+        "kb = cache.load_cached(Path(sys.argv[1]))\n"
+        "rows = query.recommendations(kb, countries=['chl'])\n"
+        "heavy = [m for m in ('jsonschema', 'fastjsonschema', 'networkx', 'rdflib', 'pycountry',"
+        " 'yaml') if m in sys.modules]\n"
+        "print(len(rows), heavy)\n"
+    )
+    command = [sys.executable, "-c", script, str(tree)]
+    subprocess.run(command, check=True, capture_output=True)  # cold
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    from policykb import query
+
+    expected = len(query.recommendations(load(tree), countries=["Chile"]))
+    assert expected > 0
+    assert done.stdout.split(maxsplit=1) == [str(expected), "[]\n"]

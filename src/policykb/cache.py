@@ -299,6 +299,9 @@ _OFFSET, _CRC, _COUNT = "Q", "I", "I"  # array typecodes; postings are _COUNT ar
 _MARSHAL = 2
 
 
+_PREAD = getattr(os, "pread", None)
+
+
 class _CorruptError(Exception):
     """A section of a cache file does not hold what its table says."""
 
@@ -324,10 +327,18 @@ class _CacheFile:
             self._handle.close()
 
     def read_at(self, start: int, length: int) -> bytes:
-        """``length`` bytes at ``start``."""
-        with self._lock:
-            self._handle.seek(start)
-            data: bytes = self._handle.read(length)
+        """``length`` bytes at ``start``.
+
+        ``os.pread`` leaves the file position alone, which a forked process shares; where
+        there is none (Windows), a lock keeps this process's threads from interleaving.
+        """
+        data: bytes
+        if _PREAD is not None:
+            data = _PREAD(self._handle.fileno(), length, start)
+        else:  # pragma: no cover - Windows
+            with self._lock:
+                self._handle.seek(start)
+                data = self._handle.read(length)
         if len(data) != length:
             raise _CorruptError("short read")
         return data
