@@ -119,13 +119,30 @@ def disk_size(root: Path) -> int:
 
 
 def rows_file(work: Path, root: Path, name: str) -> Path:
-    """The rows ``recommendations -c CHL`` shows for ``root``, as JSON for the minimal app."""
-    from policykb import query
-    from policykb.loader import load
+    """The rows ``recommendations -c CHL`` shows for ``root``, as JSON for the minimal app.
 
+    Computed in a child process: loading a corpus here would grow this process, and every
+    child forked from it would then report the parent's pages in its peak RSS.
+    """
+    done = subprocess.run(
+        [
+            *POLICYKB,
+            "--data",
+            str(root),
+            "--no-cache",
+            "recommendations",
+            "-c",
+            "CHL",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        check=True,
+        env=environment(work / "cache-rows"),
+    )
     rows = [
-        {"id": r.id, "countries": list(r.countries), "concepts": list(r.concepts), "text": r.text}
-        for r in query.recommendations(load(root), countries=["CHL"])
+        {"id": r["id"], "countries": r["countries"], "concepts": r["concepts"], "text": r["text"]}
+        for r in json.loads(done.stdout)
     ]
     target = work / f"rows-{name}.json"
     target.write_text(json.dumps(rows), "utf-8")
