@@ -94,6 +94,9 @@ class _Loader(CParser):
         self.problems: list[tuple[str, str, Any, str | None]] = []
         self.alias_seen = False
         self._seen: set[int] = set()
+        # An alias needs an anchor, and an anchor needs '&': without one, no node can be reached
+        # twice, so the per-node bookkeeping (and the call per plain string) can be skipped.
+        self._track = "&" in stream
 
     # libyaml's composer calls these three for every node (PyYAML's resolver interface).
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
@@ -118,16 +121,24 @@ class _Loader(CParser):
         """Plain data for ``node``: dicts, lists, str, int, float, bool and None."""
         if depth > MAX_DEPTH:
             raise _TooDeepError(node.start_mark)
-        if id(node) in self._seen:
-            # libyaml hands back the anchored node itself for an alias: refuse to expand it
-            self.alias_seen = True
-            return None
-        self._seen.add(id(node))
+        if self._track:
+            if id(node) in self._seen:
+                # libyaml hands back the anchored node itself for an alias: never expand it
+                self.alias_seen = True
+                return None
+            self._seen.add(id(node))
         tag = node.tag
         if tag == _MAP and isinstance(node, yaml.MappingNode):
             return self._mapping(node, depth)
         if tag == _SEQ and isinstance(node, yaml.SequenceNode):
-            return [self.build(child, depth + 1) for child in node.value]
+            if self._track:
+                return [self.build(child, depth + 1) for child in node.value]
+            return [
+                child.value
+                if child.tag == _STR and child.__class__ is yaml.ScalarNode
+                else self.build(child, depth + 1)
+                for child in node.value
+            ]
         convert = _SCALARS.get(tag)
         if convert is not None and isinstance(node, yaml.ScalarNode):
             return convert(node.value)
@@ -153,8 +164,12 @@ class _Loader(CParser):
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[str, Any]:
         data: dict[str, Any] = {}
+        fast = not self._track
         for key_node, value_node in node.value:
-            key = self.build(key_node, depth + 1)
+            if fast and key_node.tag == _STR and key_node.__class__ is yaml.ScalarNode:
+                key = key_node.value  # the common case, without a call
+            else:
+                key = self.build(key_node, depth + 1)
             if not isinstance(key, str):
                 where = key_node.start_mark
                 self.problems.append(
@@ -172,7 +187,10 @@ class _Loader(CParser):
                     )
                 )
                 continue
-            data[key] = self.build(value_node, depth + 1)
+            if fast and value_node.tag == _STR and value_node.__class__ is yaml.ScalarNode:
+                data[key] = value_node.value
+            else:
+                data[key] = self.build(value_node, depth + 1)
         return data
 
 
