@@ -456,6 +456,22 @@ def table(rows: list[Row], runs: int) -> str:
     return "\n".join(lines)
 
 
+def _growth(slopes: list[float]) -> str:
+    """Whether marginal costs stay within 1.5x of each other (or flat: under 0.1 s per 1,000)."""
+    if len(slopes) < 2:
+        return "—"
+    if max(abs(s) for s in slopes) < 0.1:
+        return "flat (no growth with size)"
+    low, high = min(slopes), max(slopes)
+    if low <= 0:
+        return "no"
+    if high / low <= 1.5:
+        return "yes"
+    if slopes[-1] < slopes[0]:
+        return f"sub-linear (marginal cost falls ×{high / low:.1f})"
+    return f"no: super-linear (marginal cost rises ×{high / low:.1f})"
+
+
 def linearity(rows: list[Row], sizes: list[int]) -> str:
     """Target 6: marginal seconds per report between successive sizes, per figure."""
     if len(sizes) < 2:
@@ -481,13 +497,7 @@ def linearity(rows: list[Row], sizes: list[int]) -> str:
             ta, tb = times.get(f"{a:,}"), times.get(f"{b:,}")
             slopes.append(None if ta is None or tb is None else (tb - ta) / (b - a) * 1000)
         known = [s for s in slopes if s is not None]
-        linear = (
-            "—"
-            if len(known) < 2 or known[-1] <= 0
-            else "yes"
-            if max(known) / max(min(known), 1e-9) <= 1.5
-            else f"no (slope ×{max(known) / max(min(known), 1e-9):.1f})"
-        )
+        linear = _growth(known)
         lines.append(
             f"| {figure} | "
             + " | ".join("—" if s is None else f"{s:.2f} s" for s in slopes)

@@ -60,7 +60,6 @@ CODES: dict[str, tuple[Severity, str]] = {
     "same-scheme-match": ("error", "a crosswalk links two concepts of the same framework"),
     "conflicting-match": ("error", "a pair of concepts is both exactMatch and another relation"),
     "skos-cycle": ("error", "broad/narrow matches form a cycle"),
-    "wrong-kind": ("error", "a file is not in a folder policykb knows (frameworks, reports, …)"),
     "shacl-violation": ("error", "the RDF export breaks one of the SHACL shapes"),
 }
 
