@@ -227,15 +227,12 @@ class Rows(Protocol):
 
     def __len__(self) -> int:
         """How many recommendations there are."""
-        ...
 
     def records(self, which: Sequence[int]) -> list[Record]:
         """The records of the recommendations at the positions ``which``, in that order."""
-        ...
 
     def report_table(self) -> ReportTable:
         """Each report's names and the positions of its recommendations."""
-        ...
 
 
 class ModelRows:
