@@ -20,21 +20,8 @@ from policykb.model import (
     Recommendation,
     Report,
     Source,
+    canonical_language,
 )
-
-
-def language_tag(tag: str) -> str:
-    """A BCP 47 tag in its canonical case (RFC 5646 §2.1.1): ``pt-br`` -> ``pt-BR``."""
-    first, *rest = tag.split("-")
-    parts = [first.lower()]
-    for part in rest:
-        if len(part) == 2:
-            parts.append(part.upper())  # region
-        elif len(part) == 4 and part.isalpha():
-            parts.append(part.title())  # script
-        else:
-            parts.append(part.lower())
-    return "-".join(parts)
 
 
 def lang_text(value: str | dict[str, str]) -> LangText:
@@ -42,7 +29,8 @@ def lang_text(value: str | dict[str, str]) -> LangText:
     if isinstance(value, str):
         return LangText((("en", value),))
     items = sorted(
-        ((language_tag(k), v) for k, v in value.items()), key=lambda kv: (kv[0] != "en", kv[0])
+        ((canonical_language(k), v) for k, v in value.items()),
+        key=lambda kv: (kv[0] != "en", kv[0]),
     )
     return LangText(tuple(items))
 

@@ -7,12 +7,12 @@ crosswalks make sense as SKOS mapping relations.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from policykb import countries
+from policykb.errors import did_you_mean
 from policykb.model import Framework, KnowledgeBase, LangText, Report, Source
 
 PathPart = str | int
@@ -28,12 +28,6 @@ class Finding:
     message: str
     hint: str | None = None
     at_key: bool = False
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """``did you mean 'x'?`` for the closest choice, or ``None``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 class _Context:

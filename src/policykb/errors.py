@@ -7,6 +7,8 @@ validator emits is listed here.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Literal
@@ -110,6 +112,12 @@ def make_issue(
 ) -> Issue:
     """An issue whose severity comes from :data:`CODES`, the one place severities are set."""
     return Issue(code, message, file, line, column, hint, CODES[code][0])
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The hint ``did you mean 'x'?`` for the closest of ``choices``, or ``None``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
 
 
 class PolicykbError(Exception):

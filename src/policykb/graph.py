@@ -242,7 +242,7 @@ def related_recommendations(
     graph = _graph(kb_or_graph)
     start = node_key("recommendation", rec_id)
     if start not in graph or graph.nodes[start].get("kind") != "recommendation":
-        from policykb.checks import did_you_mean
+        from policykb.errors import did_you_mean
 
         known = [d["id"] for _, d in graph.nodes(data=True) if d.get("kind") == "recommendation"]
         raise NotFoundError(f"unknown recommendation '{rec_id}'", did_you_mean(rec_id, known))

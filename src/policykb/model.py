@@ -20,6 +20,22 @@ REPORT_TYPES = ("report", "review", "working-paper", "policy-paper", "blog-post"
 MATCH_RELATIONS: tuple[MatchRelation, ...] = ("exact", "close", "related", "broad", "narrow")
 
 
+def canonical_language(tag: str) -> str:
+    """A language tag in the case RFC 5646 recommends: ``pt-BR``, ``zh-Hant``, ``en``."""
+    parts = tag.lower().split("-")
+    out = [parts[0]]
+    after_singleton = False
+    for part in parts[1:]:
+        if len(part) == 1:
+            after_singleton = True
+        elif not after_singleton and len(part) == 2 and part.isalpha():
+            part = part.upper()
+        elif not after_singleton and len(part) == 4 and part.isalpha():
+            part = part.title()
+        out.append(part)
+    return "-".join(out)
+
+
 @dataclass(frozen=True, slots=True)
 class LangText:
     """A text with translations: ``(language, text)`` pairs, English first when present."""

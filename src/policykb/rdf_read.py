@@ -26,6 +26,7 @@ from policykb.model import (
     Recommendation,
     Report,
     Source,
+    canonical_language,
 )
 from policykb.rdf import (
     ABSTRACT,
@@ -85,22 +86,6 @@ _RELATIONS: dict[str, MatchRelation] = {MATCH_PROPERTIES[r]: r for r in MATCH_RE
 _MAPPINGS: dict[str, str] = {iri: value for value, iri in MAPPING_VALUES.items()}
 _STATUSES: dict[str, str] = {iri: value for value, iri in STATUS_VALUES.items()}
 _REVERSE = (TOP_CONCEPT_OF, BROADER, IS_PART_OF)
-
-
-def canonical_language(tag: str) -> str:
-    """A language tag in the case RFC 5646 recommends: ``pt-BR``, ``zh-Hant``, ``en``."""
-    parts = tag.lower().split("-")
-    out = [parts[0]]
-    after_singleton = False
-    for part in parts[1:]:
-        if len(part) == 1:
-            after_singleton = True
-        elif not after_singleton and len(part) == 2 and part.isalpha():
-            part = part.upper()
-        elif not after_singleton and len(part) == 4 and part.isalpha():
-            part = part.title()
-        out.append(part)
-    return "-".join(out)
 
 
 class _Graph:

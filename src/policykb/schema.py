@@ -8,7 +8,6 @@ and only a document that fails it is walked by jsonschema for every located erro
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -18,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 from policykb import countries
+from policykb.errors import did_you_mean
 
 KINDS = ("framework", "report", "organisations", "mapping")
 
@@ -101,7 +101,7 @@ def _translate(error: Any) -> Iterator[SchemaProblem]:
                 f"unknown field '{extra}'{_in(where)}",
                 (*path, extra),
                 key=True,
-                hint=_did_you_mean(extra, known) or f"known fields: {', '.join(known)}",
+                hint=did_you_mean(extra, known) or f"known fields: {', '.join(known)}",
             )
     elif kind == "required":
         missing = _missing(error)
@@ -133,7 +133,7 @@ def _translate(error: Any) -> Iterator[SchemaProblem]:
             "bad-value",
             f"{where} is '{value}', not one of {', '.join(allowed)}",
             path,
-            hint=_did_you_mean(str(value), allowed),
+            hint=did_you_mean(str(value), allowed),
         )
     elif kind in ("minItems", "minLength", "minProperties"):
         yield SchemaProblem("empty-value", f"{where} must not be empty", path)
@@ -161,11 +161,6 @@ def _pattern_problem(error: Any, path: tuple[str | int, ...], where: str) -> Sch
         field_name = next((p for p in reversed(path) if isinstance(p, str)), "value")
         what = f"is not a valid {field_name}"
     return SchemaProblem(code, f"{where} '{value}' {what}", path, hint=hint)
-
-
-def _did_you_mean(word: str, choices: list[str]) -> str | None:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 def _name(path: tuple[str | int, ...]) -> str:
