@@ -4,10 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help demo test lint typecheck check exports bench clean
+.PHONY: help demo test lint typecheck check schema-code exports bench clean
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,33 @@ lint: $(STAMP)  ## ruff lint and format check
 typecheck: $(STAMP)  ## mypy --strict on src/
 	$(BIN)/mypy
 
+schema-code: $(STAMP)  ## regenerate src/policykb/schema_code/ from the JSON Schemas (after editing one)
+	$(BIN)/python -c "from pathlib import Path; from policykb import schema; \
+	[print('wrote', p) for p in schema.write_generated_code(Path('src/policykb/schema_code'))]"
+
 exports: $(STAMP)  ## regenerate exports/ from the shipped data
 	$(BIN)/policykb export --all exports/
 
 bench: $(STAMP)  ## run the benchmarks (see the README's Performance section); BENCH_ARGS="--sizes 100,1000"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Optional: linkml in its own venv (its rdflib and pydantic pins must not touch .venv); not
+# needed by `make test` or CI. Writes bench/out/linkml.md, not bench/results.md.
+LINKML_VERSION := 1.12.1
+LINKML_VENV    := .venv-linkml
+LINKML_STAMP   := $(LINKML_VENV)/.installed-$(LINKML_VERSION)
+
+$(LINKML_STAMP):
+	$(PYTHON) -m venv $(LINKML_VENV)
+	$(LINKML_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LINKML_VENV)/bin/python -m pip install --quiet 'linkml==$(LINKML_VERSION)'
+	touch $(LINKML_STAMP)
+
+.PHONY: bench-linkml
+bench-linkml: $(STAMP) $(LINKML_STAMP)  ## validate vs linkml-validate (installs linkml into .venv-linkml); BENCH_ARGS as for bench
+	mkdir -p bench/out
+	$(BIN)/python bench/run.py --figures validate --sizes 100,1000 \
+	  --linkml $(LINKML_VENV)/bin/linkml-validate --output bench/out/linkml.md $(BENCH_ARGS)
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
