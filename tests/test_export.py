@@ -3,12 +3,15 @@ writes are atomic, and ``--all`` / ``--check`` agree."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -249,7 +252,7 @@ def test_turtle_of_any_knowledge_base_is_what_pyoxigraph_writes(kb: KnowledgeBas
     assert rdf.turtle(kb) == pyoxigraph_turtle(kb)
 
 
-def test_turtle_writer_covers_every_branch() -> None:
+def every_branch_kb() -> KnowledgeBase:
     """A knowledge base with every optional field set twice over and odd values in each."""
     odd = 'tab\there "quoted" back\\slash\nnew\rline \x00\x1f\x7f \ufffe\uffff é – 😀 \u2028'
     source = Source("r", odd, "§ 2", "12-13", "https://example.org/a?b=c d", odd)
@@ -315,7 +318,12 @@ def test_turtle_writer_covers_every_branch() -> None:
     )
     match = Match("fw/e", "fw/f", "close", odd)
     crosswalk = Crosswalk("c", odd, (match, match, Match("fw/f", "fw/e", "exact", "")), source, odd)
-    kb = KnowledgeBase((framework,), reports, organisations, (crosswalk,))
+    return KnowledgeBase((framework,), reports, organisations, (crosswalk,))
+
+
+def test_turtle_writer_covers_every_branch() -> None:
+    """Every optional field set twice over, odd values in each: still pyoxigraph's bytes."""
+    kb = every_branch_kb()
     assert rdf._plain(kb, rdf.DEFAULT_BASE_IRI)
     data = rdf.turtle(kb)
     assert data == pyoxigraph_turtle(kb)
@@ -468,3 +476,149 @@ def test_export_turtle_does_not_import_rdflib(tmp_path: Path) -> None:
     for _ in ("cold", "warm"):
         subprocess.run([sys.executable, "-c", script], env=env, check=True)
     assert (tmp_path / "kb.ttl").read_bytes() == pyoxigraph_turtle(load(FIXTURE))
+
+
+# ---------------------------------------------------------------------------------------------
+# Streaming, and the second half of the reports written by a forked process
+
+
+def many_reports_kb(copies: int) -> KnowledgeBase:
+    """The shipped data with its reports repeated ``copies`` times under new ids."""
+    kb = load(SHIPPED)
+    reports = tuple(
+        replace(report, id=f"{report.id}-{n}") for n in range(copies) for report in kb.reports
+    )
+    return replace(kb, reports=tuple(sorted(reports, key=lambda r: r.id)))
+
+
+def written(kb: KnowledgeBase, jobs: int) -> bytes:
+    out = io.BytesIO()
+    size = rdf.write_turtle(kb, out, jobs=jobs)
+    assert size == len(out.getvalue())
+    return out.getvalue()
+
+
+@pytest.fixture
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the processes rdf forks (the real os.fork, counted)."""
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def counted_fork() -> int:
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(rdf.os, "fork", counted_fork)
+    return pids
+
+
+needs_fork = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
+
+
+@needs_fork
+def test_a_large_knowledge_base_is_written_by_two_processes_to_the_same_bytes(
+    forks: list[int],
+) -> None:
+    kb = many_reports_kb(250)  # 4,750 recommendations: over the threshold
+    assert sum(len(r.recommendations) for r in kb.reports) >= rdf.PARALLEL_MIN_RECOMMENDATIONS
+    serial = written(kb, jobs=1)
+    assert forks == []
+    assert written(kb, jobs=2) == serial
+    assert len(forks) == 1
+    assert serial == pyoxigraph_turtle(kb)
+
+
+@needs_fork
+@pytest.mark.parametrize("which", ["every branch", "shipped"])
+def test_the_halves_join_into_the_serial_bytes(
+    which: str, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Countries named only in the child's half still get their nodes, in the same place."""
+    if which == "every branch":
+        kb = every_branch_kb()
+        fiji = tuple(Recommendation(f"z{i}", "t", ("FJI",), ("fw/e",), Source()) for i in (1, 2))
+        last = Report("zz", "t", "report", "o", Source(), recommendations=fiji)
+        kb = replace(kb, reports=(*kb.reports, last))  # r and zz have 2 each: zz is the child's
+        assert b"country:FJI a dcterms:Location" in written(kb, jobs=1)
+    else:
+        kb = load(SHIPPED)
+    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    assert written(kb, jobs=2) == written(kb, jobs=1) == pyoxigraph_turtle(kb)
+    assert len(forks) == 1  # the jobs=2 call forks, jobs=1 never does
+
+
+def _exits(status: int) -> Any:
+    def child(base: str, reports: Any, spill: Any) -> None:
+        if status == 0:
+            spill.write(b"garbage that does not end as a child's spill file ends")
+            spill.flush()
+        os._exit(status)
+
+    return child
+
+
+@needs_fork
+@pytest.mark.parametrize("status", [0, 3], ids=["garbled spill file", "child fails"])
+def test_a_child_that_fails_leaves_the_parent_to_write_everything(
+    status: int, forks: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = load(SHIPPED)
+    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    monkeypatch.setattr(rdf, "_child_reports", _exits(status))
+    assert written(kb, jobs=2) == pyoxigraph_turtle(kb)
+    assert len(forks) == 1
+
+
+def test_no_fork_with_one_cpu_or_another_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> int:
+        raise AssertionError("forked")
+
+    kb = load(SHIPPED)
+    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    monkeypatch.setattr(rdf.os, "fork", refuse)
+    expected = pyoxigraph_turtle(kb)
+    assert written(kb, jobs=1) == expected
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert written(kb, jobs=2) == expected
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_write_file_streams_turtle_and_counts_its_bytes(kb: KnowledgeBase, tmp_path: Path) -> None:
+    target = tmp_path / "kb.ttl"
+    for output_format in ("turtle", "ntriples", "csv"):
+        size = export.write_file(kb, output_format, target)
+        assert target.read_bytes() == export.serialize(kb, output_format)
+        assert size == target.stat().st_size
+    assert [p.name for p in tmp_path.iterdir()] == ["kb.ttl"]
+
+
+def test_an_export_that_fails_midway_leaves_the_old_file(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Turtle is streamed into the temporary file: an error after the first report loses it."""
+    target = tmp_path / "kb.ttl"
+    target.write_bytes(b"old")
+    calls = []
+    real_report = rdf._TurtleWriter.report
+
+    def report_then_fail(self: Any, report: Report) -> None:
+        calls.append(report.id)
+        if len(calls) > 1:
+            raise KeyboardInterrupt
+        real_report(self, report)
+
+    monkeypatch.setattr(rdf._TurtleWriter, "report", report_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        export.write_file(kb, "turtle", target)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["kb.ttl"]
+    with pytest.raises(UsageError, match="unknown export format"):
+        export.write_file(kb, "yaml", tmp_path / "new.yaml")
+    assert not (tmp_path / "new.yaml").exists()

@@ -14,10 +14,12 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from policykb.errors import UsageError
 from policykb.model import KnowledgeBase
@@ -30,6 +32,7 @@ from policykb.rdf import (
     no_gc,
     triples,
     turtle,
+    write_turtle,
 )
 
 #: ``--format`` -> the file name ``--all`` writes it under.
@@ -119,10 +122,7 @@ def _reserialize(data: bytes, output_format: str) -> bytes:
 
 def serialize(kb: KnowledgeBase, output_format: str, base_iri: str = DEFAULT_BASE_IRI) -> bytes:
     """The knowledge base in one export format (see :data:`FORMATS`), as bytes."""
-    if output_format not in FORMATS:
-        raise UsageError(
-            f"unknown export format '{output_format}'", f"one of: {', '.join(FORMATS)}"
-        )
+    _check_format(output_format)
     if output_format == "graphml":
         from policykb.graph import to_graphml
 
@@ -142,8 +142,53 @@ def serialize(kb: KnowledgeBase, output_format: str, base_iri: str = DEFAULT_BAS
     return _reserialize(data, output_format)
 
 
+def write(
+    kb: KnowledgeBase, output_format: str, out: BinaryIO, base_iri: str = DEFAULT_BASE_IRI
+) -> int:
+    """Write the knowledge base in one export format to the binary stream ``out``; bytes written.
+
+    Turtle is streamed as it is made (the whole text never sits in memory); the other formats
+    are made whole by :func:`serialize`, then written.
+    """
+    _check_format(output_format)
+    if output_format == "turtle":
+        return write_turtle(kb, out, base_iri)
+    data = serialize(kb, output_format, base_iri)
+    out.write(data)
+    return len(data)
+
+
+def write_file(
+    kb: KnowledgeBase, output_format: str, path: Path, base_iri: str = DEFAULT_BASE_IRI
+) -> int:
+    """:func:`write` into ``path``, atomically (see :func:`atomic_file`); bytes written."""
+    _check_format(output_format)  # before any file exists
+    check_base_iri(base_iri)
+    with atomic_file(path) as out:
+        return write(kb, output_format, out, base_iri)
+
+
+def _check_format(output_format: str) -> None:
+    if output_format not in FORMATS:
+        raise UsageError(
+            f"unknown export format '{output_format}'", f"one of: {', '.join(FORMATS)}"
+        )
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename: all or nothing."""
+    with atomic_file(path) as out:
+        out.write(data)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file that becomes ``path`` only when the block ends without an error.
+
+    The bytes go to a temporary file beside ``path``, which is flushed to disk and renamed over
+    ``path`` at the end: a reader sees the old file or the whole new one, never a part. On any
+    error (or Ctrl-C) the temporary file is removed and ``path`` is left as it was.
+    """
     directory = path.parent
     try:
         mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
@@ -152,7 +197,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise UsageError(f"cannot write '{path}': {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as file:
-            file.write(data)
+            yield file
             file.flush()
             os.fsync(file.fileno())
         Path(temporary).chmod(mode)

@@ -118,13 +118,13 @@ def export(
         written = exporting.write_all(kb, all_dir, base_iri)
         err.print(f"wrote {len(written)} files to {escape(str(all_dir))}")
         return
-    data = exporting.serialize(kb, (output_format or ExportFormat.turtle).value, base_iri)
+    chosen = (output_format or ExportFormat.turtle).value
     if output is None:
-        sys.stdout.buffer.write(data)
+        exporting.write(kb, chosen, sys.stdout.buffer, base_iri)
         sys.stdout.buffer.flush()
     else:
-        exporting.write_atomic(output, data)
-        err.print(f"wrote {escape(str(output))} ({len(data):,} bytes)")
+        size = exporting.write_file(kb, chosen, output, base_iri)
+        err.print(f"wrote {escape(str(output))} ({size:,} bytes)")
 
 
 @app.command()
