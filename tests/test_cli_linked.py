@@ -56,6 +56,23 @@ def test_export_output_file_equals_library(tmp_path: Path, output_format: str) -
     assert "wrote" in result.stderr
 
 
+def test_export_jobs_do_not_change_the_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--jobs 1 and --jobs 2 (forced to fork on this small corpus) write the same file."""
+    from policykb import rdf
+
+    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    outputs = []
+    for jobs in ("1", "2"):
+        target = tmp_path / f"kb-{jobs}.ttl"
+        result = cli("export", "--jobs", jobs, "--output", str(target))
+        assert result.exit_code == 0, result.stderr
+        assert f"({target.stat().st_size:,} bytes)" in result.stderr
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1] == export.serialize(load(FIXTURE), "turtle")
+
+
 def test_failed_export_leaves_the_old_file(tmp_path: Path) -> None:
     """An export that fails (a bad --base-iri) exits 2 and leaves the old output as it was."""
     target = tmp_path / "kb.ttl"
@@ -103,6 +120,7 @@ def test_export_all_then_check(tmp_path: Path) -> None:
         ["--all", "a", "--format", "turtle"],
         ["--check", "a", "--output", "x.ttl"],
         ["--format", "yaml"],
+        ["--jobs", "0"],
     ],
 )
 def test_export_option_clashes_exit_2(args: list[str]) -> None:

@@ -143,29 +143,38 @@ def serialize(kb: KnowledgeBase, output_format: str, base_iri: str = DEFAULT_BAS
 
 
 def write(
-    kb: KnowledgeBase, output_format: str, out: BinaryIO, base_iri: str = DEFAULT_BASE_IRI
+    kb: KnowledgeBase,
+    output_format: str,
+    out: BinaryIO,
+    base_iri: str = DEFAULT_BASE_IRI,
+    jobs: int | None = None,
 ) -> int:
     """Write the knowledge base in one export format to the binary stream ``out``; bytes written.
 
-    Turtle is streamed as it is made (the whole text never sits in memory); the other formats
-    are made whole by :func:`serialize`, then written.
+    Turtle is streamed as it is made (the whole text never sits in memory), by up to ``jobs``
+    processes (see :func:`policykb.rdf.write_turtle`); the other formats are made whole by
+    :func:`serialize`, then written.
     """
     _check_format(output_format)
     if output_format == "turtle":
-        return write_turtle(kb, out, base_iri)
+        return write_turtle(kb, out, base_iri, jobs)
     data = serialize(kb, output_format, base_iri)
     out.write(data)
     return len(data)
 
 
 def write_file(
-    kb: KnowledgeBase, output_format: str, path: Path, base_iri: str = DEFAULT_BASE_IRI
+    kb: KnowledgeBase,
+    output_format: str,
+    path: Path,
+    base_iri: str = DEFAULT_BASE_IRI,
+    jobs: int | None = None,
 ) -> int:
     """:func:`write` into ``path``, atomically (see :func:`atomic_file`); bytes written."""
     _check_format(output_format)  # before any file exists
     check_base_iri(base_iri)
     with atomic_file(path) as out:
-        return write(kb, output_format, out, base_iri)
+        return write(kb, output_format, out, base_iri, jobs)
 
 
 def _check_format(output_format: str) -> None:

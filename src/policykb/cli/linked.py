@@ -82,10 +82,19 @@ def export(
         help="Exit 1 and list the files of DIR that are stale or missing; 0 when all are fresh.",
     ),
     base_iri: str = _base_iri_option(),
+    jobs: int | None = typer.Option(
+        None,
+        "--jobs",
+        "-j",
+        min=1,
+        show_default=False,
+        help="Processes that write a large Turtle export (default: the CPUs available; "
+        "1: this process alone). The bytes are the same.",
+    ),
 ) -> None:
     """Export the knowledge base as RDF (Turtle, JSON-LD, N-Triples, RDF/XML), GraphML or CSV.
 
-    Output is deterministic: the same data gives the same bytes.
+    Output is deterministic: the same data gives the same bytes, whatever --jobs says.
 
     Examples:
 
@@ -120,10 +129,10 @@ def export(
         return
     chosen = (output_format or ExportFormat.turtle).value
     if output is None:
-        exporting.write(kb, chosen, sys.stdout.buffer, base_iri)
+        exporting.write(kb, chosen, sys.stdout.buffer, base_iri, jobs)
         sys.stdout.buffer.flush()
     else:
-        size = exporting.write_file(kb, chosen, output, base_iri)
+        size = exporting.write_file(kb, chosen, output, base_iri, jobs)
         err.print(f"wrote {escape(str(output))} ({size:,} bytes)")
 
 
