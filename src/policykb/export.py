@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from policykb.errors import UsageError
+from policykb.gcpause import no_gc
 from policykb.model import KnowledgeBase
 from policykb.rdf import (
     DEFAULT_BASE_IRI,
@@ -29,7 +30,6 @@ from policykb.rdf import (
     Lit,
     Triple,
     check_base_iri,
-    no_gc,
     triples,
     turtle,
     write_turtle,

@@ -22,6 +22,7 @@ from policykb.datadir import (  # noqa: F401  (find_data_dir and friends are pub
     shipped_data_dir,
 )
 from policykb.errors import DataDirError, InvalidDataError, Issue
+from policykb.gcpause import no_gc
 from policykb.model import Crosswalk, Framework, KnowledgeBase, Organisation, Report
 from policykb.yamlfile import JsonPath, ParsedFile, read_yaml_file
 
@@ -85,6 +86,11 @@ def read(root: Path, only: Iterable[Path] = ()) -> Corpus:
     """Read every data file under ``root``; keep only issues of the files in ``only`` if given."""
     if not root.is_dir():
         raise DataDirError(f"'{root}' is not a directory")
+    with no_gc():  # parsed documents and the model hold no cycles (see policykb.gcpause)
+        return _read(root, only)
+
+
+def _read(root: Path, only: Iterable[Path]) -> Corpus:
     cwd = Path.cwd()
     parsed = [read_yaml_file(p, display_path(p, cwd)) for p in data_files(root)]
     corpus = Corpus(root, KnowledgeBase(), parsed, [])

@@ -20,7 +20,6 @@ in what order.
 
 from __future__ import annotations
 
-import gc
 import io
 import os
 import re
@@ -28,7 +27,6 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import date
 from functools import cache
 from itertools import chain
@@ -37,6 +35,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, NoReturn
 
 from policykb import countries
 from policykb.errors import UsageError
+from policykb.gcpause import no_gc
 from policykb.model import (
     Crosswalk,
     Element,
@@ -665,22 +664,6 @@ def oxigraph_triples(rows: Iterable[Triple]) -> Iterator[Any]:
 
     for s, p, o in oxigraph_terms(rows):
         yield OxTriple(s, p, o)
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small objects that hold no cycles.
-
-    Hundreds of thousands of tuples would otherwise trigger full collections that scan them all
-    again and again; the data holds no reference cycles, so nothing is lost by waiting.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------------------------------------

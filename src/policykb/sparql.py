@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from policykb.errors import UsageError
+from policykb.gcpause import no_gc
 from policykb.model import KnowledgeBase
 from policykb.rdf import (
     DEFAULT_BASE_IRI,
@@ -24,7 +25,6 @@ from policykb.rdf import (
     Term,
     Triple,
     check_base_iri,
-    no_gc,
     oxigraph_terms,
     triples,
 )
