@@ -8,7 +8,7 @@ crosswalks make sense as SKOS mapping relations.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from policykb import countries
@@ -66,12 +66,11 @@ class _Context:
         path: tuple[PathPart, ...],
         value: str | None,
         what: str,
-        known: Iterable[str],
+        known: Collection[str],
     ) -> Iterator[Finding]:
-        known = set(known)
-        if value is None or f"{what}:{value}" in self.unreadable or f"{what}:*" in self.unreadable:
+        if value is None or value in known:
             return
-        if value not in known:
+        if f"{what}:{value}" not in self.unreadable and f"{what}:*" not in self.unreadable:
             yield Finding(
                 key,
                 path,
