@@ -14,9 +14,9 @@ from typing import Any
 
 import fastjsonschema
 import pytest
-from conftest import INVALID, REPO, VALID
 from jsonschema import Draft202012Validator
 
+from conftest import INVALID, REPO, VALID
 from policykb import schema
 from policykb.datadir import data_files, file_kind
 from policykb.yamlfile import read_yaml_file
