@@ -379,6 +379,10 @@ def at_size(
             [*POLICYKB, "--data", str(root), "export", "--format", "turtle", "--output", str(ttl)],
             warm_env,
         )
+        commands["export-1"] = lambda _: run(
+            [*POLICYKB, "--data", str(root), "export", "--jobs", "1", "--output", str(ttl)],
+            warm_env,
+        )
         commands["ox"] = lambda _: run(
             [PYTHON, str(BENCH / "serialize.py"), "pyoxigraph", str(ttl), str(work / "ox.ttl")],
             warm_env,
@@ -468,6 +472,18 @@ def at_size(
         )
         triples = int(measures["ox"].samples[0].stdout.split()[1]) if ox.samples else 0
         result[-1].figure += f" ({triples:,} triples)"
+        result.append(
+            Row(
+                "(reference) export --jobs 1",
+                label,
+                measures["export-1"],
+                measures["ox"],
+                "one process; the default forks one more from 4,000 recommendations",
+                None,
+                memory_of=on_disk,
+                floor_seconds=ox_floor,
+            )
+        )
         if rdflib_runs and size <= 1000:
             rdf = interleave(
                 rdflib_runs,
