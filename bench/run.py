@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FIGURES = {"startup", "query", "validate", "export"}
+#: The corpora the issue's targets are set on; rows at other sizes are shown, not judged.
+TARGET_SIZES = {"shipped", "1,000"}
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 LINKML_SCHEMA = BENCH / "linkml" / "policykb.yaml"
@@ -567,6 +569,8 @@ def table(rows: list[Row], runs: int) -> str:
             met = "yes" if ratio >= 10 else "NO"
         if row.at_least is not None and ratio is not None:
             met = "yes" if ratio >= row.at_least else "NO"
+        if met and row.size not in TARGET_SIZES:
+            met = f"({met.lower()})"  # the targets are set at 1,000 reports: shown, not judged
         memory = f"{subject.peak / 1e6:.0f} MB" if subject.peak else "—"
         if row.memory_of:
             memory += f" ({subject.peak / row.memory_of:.1f}× corpus; target ≤ 25×)"
@@ -579,7 +583,9 @@ def table(rows: list[Row], runs: int) -> str:
     lines.append("")
     lines.append(
         f"Medians of {runs} runs, subject and floor interleaved; times are whole "
-        "processes (interpreter start-up included)."
+        "processes (interpreter start-up included). The targets are set on the shipped data "
+        "(start-up) and at 1,000 reports; at other sizes the verdict is in parentheses, for "
+        "information."
     )
     return "\n".join(lines)
 
