@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from policykb.errors import UsageError
-from policykb.gcpause import no_gc
 from policykb.model import KnowledgeBase
 from policykb.rdf import (
     DEFAULT_BASE_IRI,
@@ -26,7 +25,7 @@ from policykb.rdf import (
     Triple,
     check_base_iri,
     oxigraph_terms,
-    triples,
+    turtle,
 )
 
 ResultKind = Literal["select", "ask", "graph"]
@@ -48,12 +47,16 @@ class SparqlResult:
 
 
 def store(kb: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> Any:
-    """An in-memory pyoxigraph Store holding the knowledge base's triples (default graph)."""
-    from pyoxigraph import Quad, Store
+    """An in-memory pyoxigraph Store holding the knowledge base's triples (default graph).
 
-    with no_gc():
-        result = Store()
-        result.extend(Quad(s, p, o) for s, p, o in oxigraph_terms(triples(kb, base_iri)))
+    The triples go in as the Turtle export (:func:`policykb.rdf.turtle`, the same triples),
+    which pyoxigraph parses in Rust: several times faster than building a pyoxigraph term per
+    triple in Python.
+    """
+    from pyoxigraph import RdfFormat, Store
+
+    result = Store()
+    result.load(turtle(kb, base_iri), format=RdfFormat.TURTLE)
     return result
 
 
