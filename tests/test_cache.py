@@ -388,3 +388,48 @@ def test_a_warm_country_query_imports_nothing_heavy(tree: Path, cache_root: Path
     expected = len(query.recommendations(load(tree), countries=["Chile"]))
     assert expected > 0
     assert done.stdout.split(maxsplit=1) == [str(expected), "[]\n"]
+
+
+def test_a_part_of_the_reports_reads_only_its_rows(tree: Path, cache_root: Path) -> None:
+    """reports_between and recommendation_counts answer without reading every report."""
+    plain = load(tree)
+    cache.load_cached(tree)
+    hit = cache.load_cached(tree)
+    assert isinstance(hit, cache.CachedKnowledgeBase) and hit._file is not None
+    assert hit.recommendation_counts() == plain.recommendation_counts()
+    assert sum(plain.recommendation_counts()) == sum(1 for _ in plain.recommendations())
+    read: list[int] = []
+    real_read_at = hit._file.read_at
+
+    def counted_read_at(start: int, length: int) -> bytes:
+        read.append(length)
+        return real_read_at(start, length)
+
+    hit._file.read_at = counted_read_at  # type: ignore[method-assign]
+    n = len(plain.reports)
+    for start, stop in ((0, n), (0, 3), (3, n), (5, 5), (n - 1, n)):
+        assert hit.reports_between(start, stop) == plain.reports[start:stop]
+    read.clear()
+    counts = plain.recommendation_counts()
+    first = next(i for i, count in enumerate(counts) if count)
+    part = hit.reports_between(first, first + 1)  # rows, but not all of them
+    assert 0 < counts[first] < sum(counts)
+    assert part == plain.reports[first : first + 1]
+    assert 0 < read[-1] < hit._file.lengths[cache._ROWS]  # one read: a slice of the rows
+    assert hit._loaded() is None  # kb.reports itself was never read
+    assert hit.reports == plain.reports
+    assert hit.reports_between(1, 4) == plain.reports[1:4]  # read now: a slice of those
+
+
+@pytest.mark.parametrize("section", ["rows", "reports"])
+def test_a_part_read_from_a_damaged_file_comes_from_the_data(
+    tree: Path, cache_root: Path, section: str
+) -> None:
+    plain = load(tree)
+    cache.load_cached(tree)
+    hit = cache.load_cached(tree)
+    assert isinstance(hit, cache.CachedKnowledgeBase)
+    _damage(cache.cache_file(tree), {"rows": cache._ROWS, "reports": cache._REPORTS}[section], hit)
+    n = len(plain.reports)
+    assert hit.reports_between(n // 2, n) == plain.reports[n // 2 :]
+    assert hit.recommendation_counts() == plain.recommendation_counts()

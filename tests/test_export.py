@@ -550,7 +550,12 @@ def test_the_halves_join_into_the_serial_bytes(
 
 
 def _exits(status: int) -> Any:
-    def child(base: str, reports: Any, spill: Any) -> None:
+    """A child that says its half is plain, then leaves garbage (status 0) or fails."""
+
+    def child(kb: Any, base: str, start: int, stop: int, spill: Any, verdict: int) -> None:
+        ids = "\n".join(r.id for r in kb.reports_between(start, stop))
+        os.write(verdict, b"+" + ids.encode())
+        os.close(verdict)
         if status == 0:
             spill.write(b"garbage that does not end as a child's spill file ends")
             spill.flush()
@@ -622,3 +627,58 @@ def test_an_export_that_fails_midway_leaves_the_old_file(
     with pytest.raises(UsageError, match="unknown export format"):
         export.write_file(kb, "yaml", tmp_path / "new.yaml")
     assert not (tmp_path / "new.yaml").exists()
+
+
+@needs_fork
+def test_a_cached_knowledge_base_is_written_in_two_reading_each_half_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
+    """Parent and child each read their own half of the reports from the cache file."""
+    from policykb import cache
+
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    cache.load_cached(SHIPPED)
+    hit = cache.load_cached(SHIPPED)
+    assert isinstance(hit, cache.CachedKnowledgeBase)
+    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    assert written(hit, jobs=2) == pyoxigraph_turtle(load(SHIPPED))
+    assert len(forks) == 1
+    assert hit._loaded() is None  # the parent never read all the reports
+
+
+def _renamed(kb: KnowledgeBase, index: int, new_id: str) -> KnowledgeBase:
+    reports = list(kb.reports)
+    reports[index] = replace(reports[index], id=new_id)
+    return replace(kb, reports=tuple(reports))
+
+
+@needs_fork
+@pytest.mark.parametrize(
+    "change",
+    ["a dot in a report id of the parent's half", "… of the child's half", "one id in both halves"],
+)
+def test_halves_that_are_not_plain_go_through_pyoxigraph(
+    change: str, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
+    kb = load(SHIPPED)
+    counts = kb.recommendation_counts()
+    assert counts[:2] == (0, 14) and sum(counts) == 19  # so the parent's half is reports 0-1
+    if change.startswith("a dot"):
+        kb = _renamed(kb, 0, "can.these-bones-live")
+    elif change.startswith("…"):
+        kb = _renamed(kb, 5, "digital.government-policy-framework-paper")
+    else:
+        kb = _renamed(kb, 5, kb.reports[0].id)
+    expected = pyoxigraph_turtle(kb)
+    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    fallbacks: list[int] = []
+    real_fallback = rdf.oxigraph_turtle
+
+    def fallback(rows: Any) -> bytes:
+        fallbacks.append(1)
+        return real_fallback(rows)
+
+    monkeypatch.setattr(rdf, "oxigraph_turtle", fallback)
+    assert written(kb, jobs=2) == expected
+    assert len(forks) == 1
+    assert fallbacks == [1]  # the whole knowledge base went through pyoxigraph, once

@@ -245,6 +245,29 @@ class CachedKnowledgeBase(KnowledgeBase):
         # only the dataclass __init__ comes here: KnowledgeBase.__setattr__ refuses fields
         _REPORTS_SLOT.__set__(self, value)
 
+    def _loaded(self) -> tuple[Report, ...] | None:
+        try:
+            found: tuple[Report, ...] = _REPORTS_SLOT.__get__(self, KnowledgeBase)
+        except AttributeError:
+            return None
+        return found
+
+    def recommendation_counts(self) -> tuple[int, ...]:
+        """How many recommendations each report makes, from the cache file's report section."""
+        if self._loaded() is not None or self._file is None:
+            return super().recommendation_counts()
+        return self._file.recommendation_counts()
+
+    def reports_between(self, start: int, stop: int) -> tuple[Report, ...]:
+        """``reports[start:stop]``, reading only their rows when the reports are not read yet.
+
+        The reports are new objects each call (not those ``reports`` keeps): a forked export
+        reads its half of them this way (see :func:`policykb.rdf.write_turtle`).
+        """
+        if self._loaded() is not None or self._file is None:
+            return super().reports_between(start, stop)
+        return self._file.reports_between(start, stop)
+
     def _fields(self) -> tuple[Any, ...]:
         return (self.frameworks, self.reports, self.organisations, self.crosswalks)
 
@@ -382,30 +405,62 @@ class _CacheFile:
         """The reports with their recommendations; from the data files if the file is damaged."""
         try:
             with no_gc():
-                return self._reports()
+                return self._reports(0, None)
         except Exception:
             return self.recovered().reports
 
-    def _reports(self) -> tuple[Report, ...]:
+    def reports_between(self, start: int, stop: int) -> tuple[Report, ...]:
+        """The reports ``start`` to ``stop``, reading only their rows."""
+        try:
+            with no_gc():
+                return self._reports(start, stop)
+        except Exception:
+            return self.recovered().reports[start:stop]
+
+    def recommendation_counts(self) -> tuple[int, ...]:
+        """How many recommendations each report makes."""
+        try:
+            return tuple(self._shells()[1])
+        except Exception:
+            return self.recovered().recommendation_counts()
+
+    def _shells(self) -> tuple[tuple[Report, ...], Sequence[int]]:
+        """The reports without their recommendations (new objects), and how many each has."""
         shells, counts = pickle.loads(self.section(_REPORTS))
-        if not isinstance(shells, tuple) or len(shells) != len(counts):
+        if (
+            not isinstance(shells, tuple)
+            or len(shells) != len(counts)
+            or sum(counts) != len(self.offsets) - 1
+        ):
             raise _CorruptError("reports")
-        blob = memoryview(self.section(_ROWS))
+        return shells, counts
+
+    def _reports(self, start: int, stop: int | None) -> tuple[Report, ...]:
+        shells, counts = self._shells()
+        shells = shells[start:stop]
+        first = sum(counts[:start])
+        last = first + sum(counts[start:stop])
+        offsets, crcs = self.offsets, self.row_crcs
+        base = offsets[first]
+        if first == 0 and last == len(offsets) - 1:
+            blob = memoryview(self.section(_ROWS))  # all of it: one CRC-32 for the section
+            crcs = ()
+        else:
+            blob = memoryview(self.read_at(self.starts[_ROWS] + base, offsets[last] - base))
         loads, recommendation, source, at = marshal.loads, Recommendation, Source, _ROW_SOURCE
         recs = []
-        start = 0
-        for stop in self.offsets[1:]:
-            fields = list(loads(blob[start:stop]))[1:]  # a wrong shape fails in the class call
+        for i in range(first, last):
+            data = blob[offsets[i] - base : offsets[i + 1] - base]
+            if crcs and zlib.crc32(data) != crcs[i]:
+                raise _CorruptError(f"row {i}")
+            fields = list(loads(data))[1:]  # a wrong shape fails in the class call
             fields[at] = source(*fields[at])
             recs.append(recommendation(*fields))
-            start = stop
-        start = 0
-        for shell, count in zip(shells, counts, strict=True):
+        at_rec = 0
+        for shell, count in zip(shells, counts[start:stop], strict=True):
             # the shells are new and not yet shared: filling in their field is building them
-            object.__setattr__(shell, "recommendations", tuple(recs[start : start + count]))
-            start += count
-        if start != len(recs):
-            raise _CorruptError("reports")
+            object.__setattr__(shell, "recommendations", tuple(recs[at_rec : at_rec + count]))
+            at_rec += count
         return shells
 
     def recovered(self) -> KnowledgeBase:

@@ -277,3 +277,15 @@ class KnowledgeBase:
         for report in self.reports:
             for recommendation in report.recommendations:
                 yield report, recommendation
+
+    def recommendation_counts(self) -> tuple[int, ...]:
+        """How many recommendations each report makes, in the order of ``reports``.
+
+        A knowledge base that reads its reports on first use (the load cache's) answers
+        without reading them.
+        """
+        return tuple(len(report.recommendations) for report in self.reports)
+
+    def reports_between(self, start: int, stop: int) -> tuple[Report, ...]:
+        """``reports[start:stop]``; one that reads its reports on first use reads only those."""
+        return self.reports[start:stop]

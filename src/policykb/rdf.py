@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import sys
 import tempfile
 import threading
@@ -1226,14 +1227,17 @@ _PLAIN_IDS = re.compile(r"[A-Za-z0-9_-]+(?:\n[A-Za-z0-9_-]+)*")
 _PLAIN_QIDS = re.compile(r"[A-Za-z0-9_-]+/[A-Za-z0-9_-]+(?:\n[A-Za-z0-9_-]+/[A-Za-z0-9_-]+)*")
 
 
-def _plain(kb: KnowledgeBase, base: str) -> bool:
+def _plain(kb: KnowledgeBase, base: str, reports: Sequence[Report] | None = None) -> bool:
     """Whether :class:`_TurtleWriter` writes ``kb`` exactly as pyoxigraph serialises its triples.
 
     It does when every id that goes into an IRI is a plain slug (so every IRI is valid as it
     stands), ids are unique where they name a node (so no two statements share a subject and
     pyoxigraph would never merge them), and no prefix's namespace overlaps the data IRIs (so
-    they are all written ``<…>``).
+    they are all written ``<…>``). ``reports`` checks those reports in place of ``kb.reports``
+    (a part of them: the rest of ``kb`` is checked whole).
     """
+    if reports is None:
+        reports = kb.reports
     roots = [f"{base}{kind}/" for kind in ("framework", "report", "org", "crosswalk")]
     namespaces = PREFIXES.values()
     if any(r.startswith(ns) or ns.startswith(r) for r in roots for ns in namespaces):
@@ -1261,7 +1265,7 @@ def _plain(kb: KnowledgeBase, base: str) -> bool:
         ids.append(organisation.id)
         ids += [c for c in (organisation.country, organisation.parent) if c is not None]
         sources.append(organisation.source)
-    for report in kb.reports:
+    for report in reports:
         ids += (report.id, report.publisher)
         ids += chain(report.countries, report.compares, report.defines, report.applies)
         sources.append(report.source)
@@ -1274,15 +1278,15 @@ def _plain(kb: KnowledgeBase, base: str) -> bool:
         sources.append(crosswalk.source)
         qids += chain.from_iterable((m.source_concept, m.target_concept) for m in crosswalk.matches)
     # what recommendations refer to, distinct (C-level loops: there are tens of thousands)
-    recs = list(chain.from_iterable(map(attrgetter("recommendations"), kb.reports)))
+    recs = list(chain.from_iterable(map(attrgetter("recommendations"), reports)))
     ids += set(chain.from_iterable(map(attrgetter("countries"), recs)))
     ids += set(chain.from_iterable(map(attrgetter("actors"), recs)))
     qids += set(chain.from_iterable(map(attrgetter("concepts"), recs)))
     sources += map(attrgetter("source"), recs)
-    reports = set(map(attrgetter("report"), filter(None, sources)))
-    reports.discard(None)
-    ids += reports
-    for items in (kb.frameworks, kb.organisations, kb.reports, kb.crosswalks):
+    cited = set(map(attrgetter("report"), filter(None, sources)))
+    cited.discard(None)
+    ids += cited
+    for items in (kb.frameworks, kb.organisations, reports, kb.crosswalks):
         if len({item.id for item in items}) != len(items):
             return False
     return (not ids or _PLAIN_IDS.fullmatch("\n".join(ids)) is not None) and (
@@ -1328,10 +1332,17 @@ def write_turtle(
     """Write :func:`turtle` of ``kb`` to the binary stream ``out``, piece by piece; bytes written.
 
     With ``jobs`` of 2 or more (by default: the CPUs this process may use), a knowledge base of
-    at least :data:`PARALLEL_MIN_RECOMMENDATIONS` recommendations has the second half of its
-    reports written by a forked process (see :func:`_write_reports`). The bytes are the same.
+    at least :data:`PARALLEL_MIN_RECOMMENDATIONS` recommendations is written by two processes
+    (see :func:`_write_in_two`). The bytes are the same.
     """
     base = check_base_iri(base_iri)
+    jobs = _jobs() if jobs is None else jobs
+    if jobs >= 2 and sys.platform.startswith("linux") and threading.active_count() == 1:
+        counts = kb.recommendation_counts()
+        if sum(counts) >= PARALLEL_MIN_RECOMMENDATIONS:
+            written = _write_in_two(kb, out, base, counts)
+            if written is not None:
+                return written
     if not _plain(kb, base):
         data = oxigraph_turtle(triples(kb, base))
         out.write(data)
@@ -1339,19 +1350,30 @@ def write_turtle(
     if not (kb.frameworks or kb.reports or kb.organisations or kb.crosswalks):
         return 0  # no triples: pyoxigraph writes nothing, not even the prefixes
     writer = _TurtleWriter(base, out)
-    writer.write(_turtle_prefixes())
     with no_gc():
-        for framework in kb.frameworks:
-            writer.framework(framework)
-        for organisation in kb.organisations:
-            writer.organisation(organisation)
-        writer.drain()
-        _write_reports(writer, kb.reports, _jobs() if jobs is None else jobs)
-        for crosswalk in kb.crosswalks:
-            writer.crosswalk(crosswalk)
-        writer.country_nodes()
-        writer.drain()
+        _write_head(writer, kb)
+        for report in kb.reports:
+            writer.report(report)
+        _write_tail(writer, kb)
     return writer.written
+
+
+def _write_head(writer: _TurtleWriter, kb: KnowledgeBase) -> None:
+    """The prefixes, then the frameworks and organisations: what comes before the reports."""
+    writer.write(_turtle_prefixes())
+    for framework in kb.frameworks:
+        writer.framework(framework)
+    for organisation in kb.organisations:
+        writer.organisation(organisation)
+    writer.drain()
+
+
+def _write_tail(writer: _TurtleWriter, kb: KnowledgeBase) -> None:
+    """The crosswalks, then a node for each country named: what comes after the reports."""
+    for crosswalk in kb.crosswalks:
+        writer.crosswalk(crosswalk)
+    writer.country_nodes()
+    writer.drain()
 
 
 def _jobs() -> int:
@@ -1362,59 +1384,91 @@ def _jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _write_reports(writer: _TurtleWriter, reports: Sequence[Report], jobs: int) -> None:
-    """Each report's statements, in order: the second half by a forked process when it pays.
+def _write_in_two(kb: KnowledgeBase, out: BinaryIO, base: str, counts: Sequence[int]) -> int | None:
+    """Write ``kb`` as Turtle with a forked child writing the second half of the reports.
 
-    The child writes its half to an unnamed temporary file, then the countries it named and the
-    length of its Turtle; the parent writes the first half meanwhile, then copies the child's
-    bytes after its own. Forking is safe here only on Linux and with no other thread running (a
-    lock held by another thread would stay held in the child); elsewhere, with one CPU, a small
-    knowledge base, or a child that fails for any reason, the parent writes everything itself.
+    Each process reads only its own half of the reports (``kb.reports_between``: a cached
+    knowledge base reads just those rows) and checks it with :func:`_plain`; the child sends
+    its verdict and its report ids through a pipe, then writes its Turtle to an unnamed
+    temporary file, followed by the countries it named and two lengths. The parent writes
+    nothing until both halves are known to be plain and their report ids disjoint, then writes
+    the head, its half, the child's bytes and the tail. ``None`` (nothing written) when the
+    knowledge base is not plain: the caller takes the serial path, which hands it to pyoxigraph.
+    A child that dies or leaves a garbled file only makes the parent write that half itself.
+
+    Forking happens only on Linux with no other thread running (a lock held by another thread
+    would stay held in the child).
     """
-    total = sum(len(r.recommendations) for r in reports)
-    if (
-        jobs < 2
-        or total < PARALLEL_MIN_RECOMMENDATIONS
-        or not sys.platform.startswith("linux")
-        or threading.active_count() != 1
-    ):
-        for report in reports:
-            writer.report(report)
-        return
-    split, running = 0, 0
-    while split < len(reports) and running * 2 < total:  # halves of equal recommendations
-        running += len(reports[split].recommendations)
+    split, running, total = 0, 0, sum(counts)
+    while split < len(counts) and running * 2 < total:  # halves of equal recommendations
+        running += counts[split]
         split += 1
+    verdict_in, verdict_out = os.pipe()
     with tempfile.TemporaryFile() as spill:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
-            _child_reports(writer.base, reports[split:], spill)
+            os.close(verdict_in)
+            _child_reports(kb, base, split, len(counts), spill, verdict_out)
+        os.close(verdict_out)
+        writer = _TurtleWriter(base, out)
         try:
-            for report in reports[:split]:
-                writer.report(report)
+            with no_gc():
+                mine = kb.reports_between(0, split)
+                ids = {report.id for report in mine}
+                plain = len(ids) == len(mine) and _plain(kb, base, mine)
+                theirs = _read_verdict(verdict_in)  # the child checks its half meanwhile
+                if not plain or theirs is None or not ids.isdisjoint(theirs):
+                    os.kill(pid, signal.SIGKILL)
+                    return None
+                _write_head(writer, kb)
+                for report in mine:
+                    writer.report(report)
         finally:
+            os.close(verdict_in)
             _, status = os.waitpid(pid, 0)
-        if status != 0 or not _copy_child_reports(spill, writer):
-            for report in reports[split:]:
-                writer.report(report)
+        with no_gc():
+            if status != 0 or not _copy_child_reports(spill, writer):
+                for report in kb.reports_between(split, len(counts)):
+                    writer.report(report)
+            _write_tail(writer, kb)
+    return writer.written
 
 
-def _child_reports(base: str, reports: Sequence[Report], spill: BinaryIO) -> NoReturn:
-    """In the forked child: ``reports`` as Turtle into ``spill``, then exit (never returns).
+def _read_verdict(fd: int) -> set[str] | None:
+    """The child's report ids when it found its half plain; ``None`` otherwise (or if it died)."""
+    with os.fdopen(fd, "rb", closefd=False) as pipe:
+        message = pipe.read()
+    if not message.startswith(b"+"):
+        return None
+    return set(message[1:].decode().split("\n")) - {""}
 
-    ``spill`` ends with the countries named (one per line) and two 8-byte lengths, of the
-    Turtle and of the countries. ``os._exit`` leaves the parent's buffers and handlers alone.
+
+def _child_reports(
+    kb: KnowledgeBase, base: str, start: int, stop: int, spill: BinaryIO, verdict: int
+) -> NoReturn:
+    """In the forked child: reports ``start`` to ``stop`` as Turtle into ``spill``; never returns.
+
+    First the verdict goes to the pipe ``verdict``: ``+`` and the report ids, one per line, when
+    the half is plain, ``-`` when not. ``spill`` ends with the countries named (one per line)
+    and two 8-byte lengths, of the Turtle and of the countries. ``os._exit`` leaves the parent's
+    buffers and handlers alone.
     """
     status = 1
     try:
-        child = _TurtleWriter(base, spill)
-        for report in reports:
-            child.report(report)
-        child.drain()
-        size = spill.tell()
-        named = "\n".join(sorted(child.countries)).encode()
-        spill.write(named + size.to_bytes(8, "big") + len(named).to_bytes(8, "big"))
-        spill.flush()
+        reports = kb.reports_between(start, stop)
+        ids = [report.id for report in reports]
+        plain = len(set(ids)) == len(ids) and _plain(kb, base, reports)
+        with os.fdopen(verdict, "wb") as pipe:
+            pipe.write(b"+" + "\n".join(ids).encode() if plain else b"-")
+        if plain:
+            child = _TurtleWriter(base, spill)
+            for report in reports:
+                child.report(report)
+            child.drain()
+            size = spill.tell()
+            named = "\n".join(sorted(child.countries)).encode()
+            spill.write(named + size.to_bytes(8, "big") + len(named).to_bytes(8, "big"))
+            spill.flush()
         status = 0
     finally:
         os._exit(status)
