@@ -576,6 +576,35 @@ def test_a_child_that_fails_leaves_the_parent_to_write_everything(
     assert len(forks) == 1
 
 
+@needs_fork
+def test_a_child_that_raises_exits_and_never_runs_the_parents_code() -> None:
+    """An exception in the child ends the child there: it never goes on as a second parent.
+
+    Run in a process of its own, which prints one line when write_turtle returns: a child that
+    escaped into the caller's code would print a second one (or a traceback).
+    """
+    script = (
+        "import io, os\n"
+        "from pathlib import Path\n"
+        "from policykb import rdf\n"
+        "from policykb.loader import load\n"
+        "def raising_child(*args):\n"
+        "    raise RuntimeError('the child fails before its verdict')\n"
+        "rdf.PARALLEL_MIN_RECOMMENDATIONS = 0\n"
+        "rdf._child_reports = raising_child\n"
+        f"kb = load(Path({str(SHIPPED)!r}))\n"
+        "out = io.BytesIO()\n"
+        "rdf.write_turtle(kb, out, jobs=2)\n"
+        "print('returned', len(out.getvalue()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [f"returned {len(pyoxigraph_turtle(load(SHIPPED)))}"]
+    assert "Traceback" not in done.stderr
+
+
 def test_no_fork_with_one_cpu_or_another_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse() -> int:
         raise AssertionError("forked")

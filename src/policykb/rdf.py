@@ -1407,8 +1407,11 @@ def _write_in_two(kb: KnowledgeBase, out: BinaryIO, base: str, counts: Sequence[
     with tempfile.TemporaryFile() as spill:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
-            os.close(verdict_in)
-            _child_reports(kb, base, split, len(counts), spill, verdict_out)
+            try:  # the child must never return into the parent's code below
+                os.close(verdict_in)
+                _child_reports(kb, base, split, len(counts), spill, verdict_out)
+            finally:
+                os._exit(1)
         os.close(verdict_out)
         writer = _TurtleWriter(base, out)
         try:
