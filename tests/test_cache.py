@@ -67,6 +67,15 @@ def files_under(directory: Path) -> set[Path]:
     return {p for p in directory.rglob("*") if p.is_file()}
 
 
+def plain_and_hit(tree: Path) -> tuple[KnowledgeBase, cache.CachedKnowledgeBase]:
+    """``tree`` loaded without the cache, and loaded twice through it (the second is a hit)."""
+    plain = load(tree)
+    cache.load_cached(tree)
+    hit = cache.load_cached(tree)
+    assert isinstance(hit, cache.CachedKnowledgeBase)
+    return plain, hit
+
+
 def test_hit_returns_the_same_knowledge_base(tree: Path, cache_root: Path) -> None:
     """A second load comes from the one cache file and equals a fresh load."""
     first = cache.load_cached(tree)
@@ -269,10 +278,7 @@ def test_a_hit_is_a_knowledge_base_in_every_way(tree: Path, cache_root: Path) ->
     import dataclasses
     import pickle
 
-    plain = load(tree)
-    cache.load_cached(tree)
-    hit = cache.load_cached(tree)
-    assert isinstance(hit, cache.CachedKnowledgeBase)
+    plain, hit = plain_and_hit(tree)
     assert hit == plain
     assert plain == hit
     assert (hit != plain, plain != hit) == (False, False)
@@ -324,10 +330,7 @@ def test_a_file_damaged_after_a_hit_is_reloaded_and_rewritten(
     """Damage found in a section read after the hit: the data files answer, the file is rebuilt."""
     from policykb import query
 
-    plain = load(tree)
-    cache.load_cached(tree)
-    hit = cache.load_cached(tree)
-    assert isinstance(hit, cache.CachedKnowledgeBase)
+    plain, hit = plain_and_hit(tree)
     target = cache.cache_file(tree)
     which = {"rows": cache._ROWS, "report table": cache._REPORT_TABLE, "reports": cache._REPORTS}
     good = _damage(target, which[section], hit)
@@ -425,10 +428,7 @@ def test_a_part_of_the_reports_reads_only_its_rows(tree: Path, cache_root: Path)
 def test_a_part_read_from_a_damaged_file_comes_from_the_data(
     tree: Path, cache_root: Path, section: str
 ) -> None:
-    plain = load(tree)
-    cache.load_cached(tree)
-    hit = cache.load_cached(tree)
-    assert isinstance(hit, cache.CachedKnowledgeBase)
+    plain, hit = plain_and_hit(tree)
     _damage(cache.cache_file(tree), {"rows": cache._ROWS, "reports": cache._REPORTS}[section], hit)
     n = len(plain.reports)
     assert hit.reports_between(n // 2, n) == plain.reports[n // 2 :]
