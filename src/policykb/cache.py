@@ -232,11 +232,10 @@ class CachedKnowledgeBase(KnowledgeBase):
     @property
     def reports(self) -> tuple[Report, ...]:
         """The reports: read from the cache file on first use."""
-        try:
-            found: tuple[Report, ...] = _REPORTS_SLOT.__get__(self, KnowledgeBase)
-        except AttributeError:
+        found = self._loaded()
+        if found is None:
             assert self._file is not None
-            found = self._file.reports()
+            found = self._file.reports_between(0, None)
             _REPORTS_SLOT.__set__(self, found)
         return found
 
@@ -344,6 +343,8 @@ class _CacheFile:
         self.offsets: Sequence[int] = ()  # each row's offset in the rows section, and the end
         self.row_crcs: Sequence[int] = ()
         self._recovered: KnowledgeBase | None = None
+        #: shells and counts read for recommendation_counts, not yet filled in by a read
+        self._spare: tuple[tuple[Report, ...], Sequence[int]] | None = None
 
     def __del__(self) -> None:
         with contextlib.suppress(Exception):
@@ -401,16 +402,11 @@ class _CacheFile:
                 raise _CorruptError(f"row {i}")
             yield row
 
-    def reports(self) -> tuple[Report, ...]:
-        """The reports with their recommendations; from the data files if the file is damaged."""
-        try:
-            with no_gc():
-                return self._reports(0, None)
-        except Exception:
-            return self.recovered().reports
+    def reports_between(self, start: int, stop: int | None) -> tuple[Report, ...]:
+        """Reports ``start`` to ``stop`` (``None``: to the end), reading only their rows.
 
-    def reports_between(self, start: int, stop: int) -> tuple[Report, ...]:
-        """The reports ``start`` to ``stop``, reading only their rows."""
+        From the data files instead when the cache file turns out damaged.
+        """
         try:
             with no_gc():
                 return self._reports(start, stop)
@@ -420,12 +416,17 @@ class _CacheFile:
     def recommendation_counts(self) -> tuple[int, ...]:
         """How many recommendations each report makes."""
         try:
-            return tuple(self._shells()[1])
+            if self._spare is None:
+                self._spare = self._shells()  # kept for the next read of reports to fill in
+            return tuple(self._spare[1])
         except Exception:
             return self.recovered().recommendation_counts()
 
     def _shells(self) -> tuple[tuple[Report, ...], Sequence[int]]:
-        """The reports without their recommendations (new objects), and how many each has."""
+        """The reports without their recommendations (not yet shared), and how many each has."""
+        if self._spare is not None:
+            spare, self._spare = self._spare, None
+            return spare
         shells, counts = pickle.loads(self.section(_REPORTS))
         if (
             not isinstance(shells, tuple)

@@ -170,9 +170,10 @@ def write_file(
     base_iri: str = DEFAULT_BASE_IRI,
     jobs: int | None = None,
 ) -> int:
-    """:func:`write` into ``path``, atomically (see :func:`atomic_file`); bytes written."""
-    _check_format(output_format)  # before any file exists
-    check_base_iri(base_iri)
+    """:func:`write` into ``path``, atomically (see :func:`atomic_file`); bytes written.
+
+    Any error, a bad format or base IRI included, leaves ``path`` as it was.
+    """
     with atomic_file(path) as out:
         return write(kb, output_format, out, base_iri, jobs)
 

@@ -833,12 +833,17 @@ _MAPPING = {value: _iri(iri) for value, iri in MAPPING_VALUES.items()}
 _STATUS = {value: _iri(iri) for value, iri in STATUS_VALUES.items()}
 _REC_HEAD = f"{_A_RECOMMENDATION}{_SEP}{_IDENTIFIER} "
 _AREA = _T[P["area"]]
-#: A recommendation's ``pkb:mapping`` and ``pkb:status`` parts, for each pair of known values
-_REC_TAILS = {
-    (mapping, status): f"{_SEP}{_T[P['mapping']]} {m}{_SEP}{_T[P['status']]} {st}"
-    for mapping, m in _MAPPING.items()
-    for status, st in _STATUS.items()
-}
+
+
+def _rec_tail(mapping: str, status: str) -> str:
+    """A recommendation's ``pkb:mapping`` and ``pkb:status`` parts (an unknown value: a literal)."""
+    spelt_mapping = _MAPPING.get(mapping) or _quoted(mapping)
+    spelt_status = _STATUS.get(status) or _quoted(status)
+    return f"{_SEP}{_T[P['mapping']]} {spelt_mapping}{_SEP}{_T[P['status']]} {spelt_status}"
+
+
+#: :func:`_rec_tail` of each pair of known values, made once
+_REC_TAILS = {(m, st): _rec_tail(m, st) for m in MAPPING_VALUES for st in STATUS_VALUES}
 
 
 class _TurtleWriter:
@@ -895,7 +900,11 @@ class _TurtleWriter:
 
     def statement(self, subject: str, po: list[str]) -> None:
         """``<subject> po ; po … .`` followed by the item's dependent nodes."""
-        self.chunks.append(f"<{subject}> {_SEP.join(po)} .\n")
+        self.emit(f"<{subject}> {_SEP.join(po)} .\n")
+
+    def emit(self, text: str) -> None:
+        """A whole statement, followed by the statements of the item's dependent nodes."""
+        self.chunks.append(text)
         if self.later:
             self.chunks += self.later
             self.later = []
@@ -1122,16 +1131,11 @@ class _TurtleWriter:
         # place, and the common case (one concept, country or actor) makes no list and no call.
         base = self.base
         s = f"{report}/recommendation/{rec.id}"
-        text = rec.text
         # ids are plain (see _plain): the identifier needs no escaping, nor any IRI
         out = (
             f'<{s}> {_REC_HEAD}"{report_id}/{rec.id}"{_SEP}{_IS_PART_OF} <{report}>{_SEP}'
-            f"{_POSITION} {position}{_SEP}{_VALUE} "
+            f"{_POSITION} {position}{_SEP}{_VALUE} {_quoted(rec.text)}"
         )
-        if '"' not in text and "\\" not in text and text.isprintable():
-            out += f'"{text}"'
-        else:
-            out += _quoted(text)
         concepts = rec.concepts
         if len(concepts) == 1:
             out += f"{_SEP}{_SUBJECT} <{base}framework/{concepts[0]}>"  # = concept_iri
@@ -1155,12 +1159,7 @@ class _TurtleWriter:
             po = []
             self.values(po, s, _ACTOR, "actorList", [f"<{base}org/{a}>" for a in actors])
             out += _SEP + _SEP.join(po)
-        tail = _REC_TAILS.get((rec.mapping, rec.status))
-        if tail is None:
-            mapping = _MAPPING.get(rec.mapping) or _quoted(rec.mapping)
-            status = _STATUS.get(rec.status) or _quoted(rec.status)
-            tail = f"{_SEP}{_T[P['mapping']]} {mapping}{_SEP}{_T[P['status']]} {status}"
-        out += tail
+        out += _REC_TAILS.get((rec.mapping, rec.status)) or _rec_tail(rec.mapping, rec.status)
         area = rec.area
         if area is not None:
             out += f"{_SEP}{_AREA} {self.quoted.get(area) or self.repeated(area)}"
@@ -1168,18 +1167,11 @@ class _TurtleWriter:
             po = []
             self.values(po, s, _NOTE, "noteList", [_quoted(n) for n in rec.notes])
             out += _SEP + _SEP.join(po)
-        chunks = self.chunks
         if rec.source is not None:
             head, node = self.citation_parts(s, rec.source)
-            chunks.append(f"{out}{_SEP}{head} .\n")
-        else:
-            chunks.append(f"{out} .\n")
-            node = ""
-        if self.later:
-            chunks += self.later
-            self.later = []
-        if node:
-            chunks.append(node)
+            out += f"{_SEP}{head}"
+            self.later.append(node)
+        self.emit(f"{out} .\n")
 
     def crosswalk(self, crosswalk: Crosswalk) -> None:
         base = self.base
