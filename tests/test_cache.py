@@ -25,7 +25,8 @@ import json, sys
 from pathlib import Path
 from policykb.cache import load_cached
 kb = load_cached(Path(sys.argv[1]))
-heavy = [m for m in ("jsonschema", "fastjsonschema", "networkx", "rdflib", "pycountry")
+heavy = [m for m in ("jsonschema", "fastjsonschema", "networkx", "rdflib", "pycountry",
+                   "policykb.query")  # the query index is made only when a query asks
          if m in sys.modules]
 print(json.dumps({"reports": [r.id for r in kb.reports],
                   "frameworks": [f.id for f in kb.frameworks],
@@ -84,7 +85,10 @@ def test_hit_returns_the_same_knowledge_base(tree: Path, cache_root: Path) -> No
 
 
 def test_cache_hit_path_imports_nothing_heavy(tree: Path, cache_root: Path) -> None:
-    """A warm load in a fresh process imports no jsonschema, networkx, rdflib or pycountry."""
+    """A warm load in a fresh process imports no jsonschema, networkx, rdflib or pycountry.
+
+    Nor policykb.query: reading the reports (as an export does) needs no query index.
+    """
     probe(tree)  # cold: may import anything
     assert cache.cache_file(tree).is_file()
     assert probe(tree)["heavy"] == []
@@ -291,6 +295,18 @@ def test_a_hit_is_a_knowledge_base_in_every_way(tree: Path, cache_root: Path) ->
     assert hit != dataclasses.replace(plain, reports=plain.reports[1:])
     with pytest.raises(dataclasses.FrozenInstanceError):
         hit.reports = ()  # type: ignore[misc]
+
+
+def test_a_hit_makes_its_index_once_when_first_asked(tree: Path, cache_root: Path) -> None:
+    from policykb import query
+
+    plain, hit = plain_and_hit(tree)
+    index = hit.query_index
+    assert isinstance(index, query.Index)
+    assert hit.query_index is index
+    assert query.recommendations(hit, countries=["CHL"]) == query.recommendations(
+        plain, countries=["CHL"]
+    )
 
 
 def test_a_miss_returns_the_index_it_built(

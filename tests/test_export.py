@@ -3,6 +3,7 @@ writes are atomic, and ``--all`` / ``--check`` agree."""
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
@@ -603,6 +604,44 @@ def test_a_child_that_raises_exits_and_never_runs_the_parents_code() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [f"returned {len(pyoxigraph_turtle(load(SHIPPED)))}"]
     assert "Traceback" not in done.stderr
+
+
+@needs_fork
+@pytest.mark.parametrize("kernel", ["copies", "refuses", "finds the file short"])
+def test_the_childs_bytes_join_a_real_file_through_the_kernel(
+    kernel: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
+) -> None:
+    """In a real file the child's Turtle is copied by os.sendfile, between what comes before
+    and after; a kernel that refuses makes the copy go through Python, to the same bytes, and
+    a spill file found short (0 bytes sent) is an error, never a quietly truncated export."""
+    kb = load(SHIPPED)
+    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    sent: list[int] = []
+    real_sendfile = os.sendfile
+
+    def sendfile(out_fd: int, in_fd: int, offset: int, count: int) -> int:
+        sent.append(count)
+        if kernel == "refuses":
+            raise OSError(errno.EINVAL, "not between these files")
+        if kernel == "finds the file short":
+            return 0
+        return real_sendfile(out_fd, in_fd, offset, count)
+
+    monkeypatch.setattr(rdf.os, "sendfile", sendfile)
+    target = tmp_path / "kb.ttl"
+    expected = pyoxigraph_turtle(kb)
+    with target.open("wb") as out:
+        out.write(b"# before\n")
+        if kernel == "finds the file short":
+            with pytest.raises(OSError, match=r"ended [0-9,]+ bytes early"):
+                rdf.write_turtle(kb, out, jobs=2)
+            return
+        size = rdf.write_turtle(kb, out, jobs=2)
+        out.write(b"# after\n")
+    assert target.read_bytes() == b"# before\n" + expected + b"# after\n"
+    assert size == len(expected)
+    assert len(forks) == 1
+    assert len(sent) == 1 and 0 < sent[0] < len(expected)  # the child's part, in one call
 
 
 def test_no_fork_with_one_cpu_or_another_thread(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -181,13 +181,16 @@ class CachedKnowledgeBase(KnowledgeBase):
     and copies as one. ``reports`` is read from the cache file the first time it is asked for
     (about 0.5 s for 5,000 reports), so a query that the index answers never reads it.
     ``query_index`` is the :class:`policykb.query.Index` that :mod:`policykb.query` uses
-    rather than build its own (``None`` when it should build one).
+    rather than build its own (``None`` when it should build one); on a hit it is made from
+    the stored postings when first asked for, so a command that queries nothing (``export``)
+    never imports :mod:`policykb.query`.
     """
 
-    __slots__ = ("_file", "query_index")
+    __slots__ = ("_file", "_index", "_postings")
 
     _file: _CacheFile | None
-    query_index: Any  # a policykb.query.Index (not imported here: the hit path stays lean)
+    _index: Any  # a policykb.query.Index (not imported here: the hit path stays lean)
+    _postings: tuple[Any, Any] | None  # by country, by concept: the index not yet made
 
     def __init__(
         self,
@@ -198,14 +201,15 @@ class CachedKnowledgeBase(KnowledgeBase):
     ) -> None:
         """A knowledge base with every field given (``dataclasses.replace`` comes here)."""
         object.__setattr__(self, "_file", None)
-        object.__setattr__(self, "query_index", None)
+        object.__setattr__(self, "_index", None)
+        object.__setattr__(self, "_postings", None)
         super().__init__(frameworks, reports, organisations, crosswalks)
 
     @classmethod
     def holding(cls, kb: KnowledgeBase, index: Any) -> CachedKnowledgeBase:
         """``kb`` with its index."""
         found = cls(kb.frameworks, kb.reports, kb.organisations, kb.crosswalks)
-        object.__setattr__(found, "query_index", index)
+        object.__setattr__(found, "_index", index)
         return found
 
     @classmethod
@@ -215,19 +219,37 @@ class CachedKnowledgeBase(KnowledgeBase):
         organisations: tuple[Organisation, ...],
         crosswalks: tuple[Crosswalk, ...],
         file: _CacheFile,
-        index: Any,
+        postings: tuple[Any, Any],
     ) -> CachedKnowledgeBase:
-        """A knowledge base whose reports ``file`` will give on first use."""
+        """A knowledge base whose reports ``file`` will give on first use.
+
+        ``postings`` (by country, by concept) make its index when it is first asked for.
+        """
         found = cls.__new__(cls)
         for name, value in (
             ("frameworks", frameworks),
             ("organisations", organisations),
             ("crosswalks", crosswalks),
             ("_file", file),
-            ("query_index", index),
+            ("_index", None),
+            ("_postings", postings),
         ):
             object.__setattr__(found, name, value)
         return found
+
+    @property
+    def query_index(self) -> Any:
+        """The :class:`policykb.query.Index` of this knowledge base (``None``: build one)."""
+        if self._index is None and self._postings is not None and self._file is not None:
+            from policykb.query import Index
+
+            by_country, by_concept = self._postings
+            index = Index(
+                self.frameworks, self.crosswalks, by_country, by_concept, _FileRows(self._file)
+            )
+            object.__setattr__(self, "_index", index)
+            object.__setattr__(self, "_postings", None)
+        return self._index
 
     @property
     def reports(self) -> tuple[Report, ...]:
@@ -584,10 +606,8 @@ def _open(handle: Any, key: str) -> KnowledgeBase | None:
     ):
         return None
     file.root, file.offsets, file.row_crcs = Path(root), offsets, crcs
-    from policykb.query import Index
-
-    index = Index(frameworks, crosswalks, by_country, by_concept, _FileRows(file))
-    return CachedKnowledgeBase.reading(frameworks, organisations, crosswalks, file, index)
+    postings = (by_country, by_concept)
+    return CachedKnowledgeBase.reading(frameworks, organisations, crosswalks, file, postings)
 
 
 def _write(target: Path, key: str, kb: KnowledgeBase, index: Any, root: Path) -> None:

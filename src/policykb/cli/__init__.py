@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import gc
+
 from policykb.cli import linked, maintain, queries  # noqa: F401  (each registers its commands)
 from policykb.cli.app import app
 
 
 def main() -> None:
     """Entry point of the ``policykb`` console script."""
-    app(prog_name="policykb")
+    try:
+        app(prog_name="policykb")
+    finally:
+        # The command is done. The interpreter's shutdown would run full collections over
+        # every object that typer, pydantic and rich leave behind (40-60 ms, a fifth of a
+        # query); frozen, they are skipped. Files are closed and streams flushed as before.
+        gc.freeze()
 
 
 __all__ = ["app", "main"]
