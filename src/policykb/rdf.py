@@ -932,15 +932,19 @@ class _TurtleWriter:
             if values:
                 po.append(f"{direct} {values[0]}")
             return
-        po.append(f"{direct} {' , '.join(dict.fromkeys(values))}")
+        po.append(self.list_part(s, direct, name, values))
+
+    def list_part(self, s: str, direct: str, name: str, values: list[str]) -> str:
+        """:meth:`values` of two or more values: the one part that names both (cells go later)."""
         cell = f"<{s}#{name}-"  # the list's cells are <s#name-1>, <s#name-2> …
-        po.append(f"{_T[P[name]]} {cell}1>")
         cells = ""  # a loop, not a comprehension: lists are short, and a comprehension is a call
         for i, value in enumerate(values[:-1], 1):
             cells += f"{cell}{i}> {_FIRST} {value} ;\n\t{_REST} {cell}{i + 1}> .\n"
         self.later.append(
             f"{cells}{cell}{len(values)}> {_FIRST} {values[-1]} ;\n\t{_REST} {_NIL} .\n"
         )
+        unique = " , ".join(dict.fromkeys(values))
+        return f"{direct} {unique}{_SEP}{_T[P[name]]} {cell}1>"
 
     def country_values(
         self, po: list[str], s: str, direct: str, name: str, codes: Sequence[str]
@@ -962,22 +966,23 @@ class _TurtleWriter:
         if source.report is not None:
             report = f"<{self.base}report/{source.report}>"
             head = f"{_CITATION} {node}{_SEP}{_DERIVED_FROM} {report}"
-            body = f"{node} {_A_CITATION}{_SEP}{_SOURCE} {report}"
+            cites = f"{_SEP}{_SOURCE} {report}"
         else:
-            head = f"{_CITATION} {node}"
-            body = f"{node} {_A_CITATION}"
+            head, cites = f"{_CITATION} {node}", ""
+        # each optional part on its own, then the statement in one f-string
         quoted, repeated = self.quoted.get, self.repeated
-        if source.chapter is not None:
-            body += f"{_SEP}{_CHAPTER} {quoted(source.chapter) or repeated(source.chapter)}"
-        if source.section is not None:
-            body += f"{_SEP}{_SECTION} {quoted(source.section) or repeated(source.section)}"
-        if source.page is not None:
-            body += f"{_SEP}{_PAGES} {_quoted(source.page)}"
-        if source.note is not None:
-            body += f"{_SEP}{_NOTE} {quoted(source.note) or repeated(source.note)}"
-        if source.url is not None:
-            body += f"{_SEP}{_URL} {quoted(source.url) or repeated(source.url)}{_ANY_URI}"
-        return head, f"{body} .\n"
+        chapter = section = page = note = url = ""
+        if (value := source.chapter) is not None:
+            chapter = f"{_SEP}{_CHAPTER} {quoted(value) or repeated(value)}"
+        if (value := source.section) is not None:
+            section = f"{_SEP}{_SECTION} {quoted(value) or repeated(value)}"
+        if (value := source.page) is not None:
+            page = f"{_SEP}{_PAGES} {_quoted(value)}"
+        if (value := source.note) is not None:
+            note = f"{_SEP}{_NOTE} {quoted(value) or repeated(value)}"
+        if (value := source.url) is not None:
+            url = f"{_SEP}{_URL} {quoted(value) or repeated(value)}{_ANY_URI}"
+        return head, f"{node} {_A_CITATION}{cites}{chapter}{section}{page}{note}{url} .\n"
 
     def framework(self, framework: Framework) -> None:
         s = f"{self.base}framework/{framework.id}"
@@ -1132,51 +1137,56 @@ class _TurtleWriter:
     def recommendation(
         self, report: str, report_id: str, rec: Recommendation, position: int
     ) -> None:
-        # The hot path (tens of thousands of calls): the statement is one string grown in
-        # place, and the common case (one concept, country or actor) makes no list and no call.
+        # The hot path (tens of thousands of calls): each optional part is made on its own,
+        # and the statement is one f-string, so its text is copied once; the common case (one
+        # concept, country or actor) makes no list and no call.
         base = self.base
         s = f"{report}/recommendation/{rec.id}"
-        # ids are plain (see _plain): the identifier needs no escaping, nor any IRI
-        out = (
-            f'<{s}> {_REC_HEAD}"{report_id}/{rec.id}"{_SEP}{_IS_PART_OF} <{report}>{_SEP}'
-            f"{_POSITION} {position}{_SEP}{_VALUE} {_quoted(rec.text)}"
-        )
         concepts = rec.concepts
         if len(concepts) == 1:
-            out += f"{_SEP}{_SUBJECT} <{base}framework/{concepts[0]}>"  # = concept_iri
+            subject = f"{_SEP}{_SUBJECT} <{base}framework/{concepts[0]}>"  # = concept_iri
         elif concepts:
-            po: list[str] = []
             iris = [f"<{base}framework/{c}>" for c in concepts]
-            self.values(po, s, _SUBJECT, "conceptList", iris)
-            out += _SEP + _SEP.join(po)
+            subject = _SEP + self.list_part(s, _SUBJECT, "conceptList", iris)
+        else:
+            subject = ""
         codes = rec.countries
         if len(codes) == 1:
             self.countries.add(codes[0])
-            out += f"{_SEP}{_SPATIAL} {self.country_iris.get(codes[0]) or self.country(codes[0])}"
+            iri = self.country_iris.get(codes[0]) or self.country(codes[0])
+            spatial = f"{_SEP}{_SPATIAL} {iri}"
         elif codes:
-            po = []
-            self.country_values(po, s, _SPATIAL, "countryList", codes)
-            out += _SEP + _SEP.join(po)
+            self.countries.update(codes)
+            iris = [self.country_iris.get(c) or self.country(c) for c in codes]
+            spatial = _SEP + self.list_part(s, _SPATIAL, "countryList", iris)
+        else:
+            spatial = ""
         actors = rec.actors
         if len(actors) == 1:
-            out += f"{_SEP}{_ACTOR} <{base}org/{actors[0]}>"
+            actor = f"{_SEP}{_ACTOR} <{base}org/{actors[0]}>"
         elif actors:
-            po = []
-            self.values(po, s, _ACTOR, "actorList", [f"<{base}org/{a}>" for a in actors])
-            out += _SEP + _SEP.join(po)
-        out += _REC_TAILS.get((rec.mapping, rec.status)) or _rec_tail(rec.mapping, rec.status)
+            iris = [f"<{base}org/{a}>" for a in actors]
+            actor = _SEP + self.list_part(s, _ACTOR, "actorList", iris)
+        else:
+            actor = ""
+        tail = _REC_TAILS.get((rec.mapping, rec.status)) or _rec_tail(rec.mapping, rec.status)
         area = rec.area
         if area is not None:
-            out += f"{_SEP}{_AREA} {self.quoted.get(area) or self.repeated(area)}"
+            tail += f"{_SEP}{_AREA} {self.quoted.get(area) or self.repeated(area)}"
         if rec.notes:
-            po = []
-            self.values(po, s, _NOTE, "noteList", [_quoted(n) for n in rec.notes])
-            out += _SEP + _SEP.join(po)
+            notes: list[str] = []
+            self.values(notes, s, _NOTE, "noteList", [_quoted(n) for n in rec.notes])
+            tail += f"{_SEP}{notes[0]}"
         if rec.source is not None:
             head, node = self.citation_parts(s, rec.source)
-            out += f"{_SEP}{head}"
+            tail += f"{_SEP}{head}"
             self.later.append(node)
-        self.emit(f"{out} .\n")
+        # ids are plain (see _plain): the identifier needs no escaping, nor any IRI
+        self.emit(
+            f'<{s}> {_REC_HEAD}"{report_id}/{rec.id}"{_SEP}{_IS_PART_OF} <{report}>{_SEP}'
+            f"{_POSITION} {position}{_SEP}{_VALUE} {_quoted(rec.text)}"
+            f"{subject}{spatial}{actor}{tail} .\n"
+        )
 
     def crosswalk(self, crosswalk: Crosswalk) -> None:
         base = self.base
