@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,33 @@ def test_export_to_stdout_is_turtle_by_default() -> None:
     result = runner.invoke(app, ["--data", str(FIXTURE), "--no-cache", "export"])
     assert result.exit_code == 0
     assert result.stdout_bytes == export.serialize(load(FIXTURE), "turtle")
+
+
+def test_export_names_its_file_as_it_stands(tmp_path: Path) -> None:
+    """The "wrote" line is plain text: brackets and colons in a path are not markup or emoji."""
+    target = tmp_path / "[bold]kb:thumbs_up:.ttl"
+    result = cli("export", "--output", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == f"wrote {target} ({target.stat().st_size:,} bytes)\n"
+
+
+def test_an_export_never_imports_rich(tmp_path: Path) -> None:
+    """A command that prints plain lines only does not pay for importing rich."""
+    script = (
+        "import sys\n"
+        "from policykb.cli import main\n"
+        f"sys.argv = ['policykb', '--data', {str(FIXTURE)!r}, '--no-cache', 'export',\n"
+        f"            '--output', {str(tmp_path / 'kb.ttl')!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    print(exc.code, sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split("\n")[0] == "0 []", done.stderr
+    assert (tmp_path / "kb.ttl").stat().st_size > 0
 
 
 @pytest.mark.parametrize("output_format", list(export.FORMATS))

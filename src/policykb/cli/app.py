@@ -9,35 +9,67 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from typer.core import TyperGroup
 
 from policykb.errors import ExitCode, InvalidDataError, PolicykbError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from policykb.model import KnowledgeBase
 
+# Messages go to stderr; data goes to stdout. rich is imported when a table or a message with
+# markup first needs it (25-30 ms): a command that prints only plain lines, such as export,
+# never loads it.
 
-#: Messages go to stderr; data goes to stdout.
+
 def _plain() -> bool:
     # NO_COLOR (https://no-color.org) is honoured strictly: no escape codes at all, bold included
     return bool(os.environ.get("NO_COLOR"))
 
 
-#: Messages go to stderr; data goes to stdout.
-err = Console(
-    stderr=True, highlight=False, soft_wrap=True, color_system=None if _plain() else "auto"
-)
+def say(message: str) -> None:
+    """A plain line on stderr, written as it stands (no markup, no rich)."""
+    sys.stderr.write(f"{message}\n")
+    sys.stderr.flush()
+
+
+@cache
+def _stderr_console() -> Console:
+    from rich.console import Console
+
+    return Console(
+        stderr=True, highlight=False, soft_wrap=True, color_system=None if _plain() else "auto"
+    )
+
+
+class _Err:
+    """The stderr console, made on first use: ``err.print`` takes rich markup."""
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        _stderr_console().print(*objects, **options)
+
+
+err = _Err()
 
 
 def out() -> Console:
     """A console on stdout: plain (no escape codes) when not a terminal or NO_COLOR is set."""
+    from rich.console import Console
+
     return Console(highlight=False, color_system=None if _plain() else "auto")
+
+
+def escape(text: str) -> str:
+    """``text`` with rich markup escaped, to print as it stands inside markup."""
+    from rich.markup import escape as escape_markup
+
+    return escape_markup(text)
 
 
 def report_error(exc: PolicykbError) -> None:
@@ -64,7 +96,7 @@ class PolicykbGroup(TyperGroup):
             report_error(exc)
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
-            err.print("interrupted")
+            say("interrupted")
             raise typer.Exit(130) from None
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (e.g. `| head`): not an error

@@ -12,11 +12,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich import box
-from rich.markup import escape
-from rich.table import Table
 
-from policykb.cli.app import app, err, knowledge_base, out
+from policykb.cli.app import app, escape, knowledge_base, out, say
 from policykb.errors import ExitCode, UsageError
 
 #: policykb.rdf.DEFAULT_BASE_IRI, repeated so that loading the CLI does not import rdflib
@@ -116,16 +113,16 @@ def export(
         for item in stale:
             typer.echo(f"{check_dir / item.name}: {item.reason}")
         if stale:
-            err.print(
-                f"{escape(str(check_dir))}: {len(stale)} file(s) stale or missing "
-                f"(run 'policykb export --all {escape(str(check_dir))}')"
+            say(
+                f"{check_dir}: {len(stale)} file(s) stale or missing "
+                f"(run 'policykb export --all {check_dir}')"
             )
             raise typer.Exit(int(ExitCode.DATA_ISSUES))
-        err.print(f"{escape(str(check_dir))}: fresh")
+        say(f"{check_dir}: fresh")
         return
     if all_dir is not None:
         written = exporting.write_all(kb, all_dir, base_iri)
-        err.print(f"wrote {len(written)} files to {escape(str(all_dir))}")
+        say(f"wrote {len(written)} files to {all_dir}")
         return
     chosen = (output_format or ExportFormat.turtle).value
     if output is None:
@@ -133,7 +130,7 @@ def export(
         sys.stdout.buffer.flush()
     else:
         size = exporting.write_file(kb, chosen, output, base_iri, jobs)
-        err.print(f"wrote {escape(str(output))} ({size:,} bytes)")
+        say(f"wrote {output} ({size:,} bytes)")
 
 
 @app.command()
@@ -191,8 +188,11 @@ def sparql(
     elif result.kind == "ask":
         typer.echo("true" if result.boolean else "false")
     elif not result.rows:
-        err.print("no results")
+        say("no results")
     else:
+        from rich import box
+        from rich.table import Table
+
         # the look of the query commands' tables; IRIs fold rather than lose their ends
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
         for variable in result.variables:
@@ -229,7 +229,7 @@ def publish(
     from policykb.publish import publish as put
 
     done = put(knowledge_base(ctx), endpoint, graph, base_iri, timeout)
-    err.print(
-        f"published {done.size:,} bytes of Turtle to graph <{escape(done.graph)}> "
-        f"at {escape(endpoint)} (HTTP {done.status})"
+    say(
+        f"published {done.size:,} bytes of Turtle to graph <{done.graph}> "
+        f"at {endpoint} (HTTP {done.status})"
     )

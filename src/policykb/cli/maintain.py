@@ -7,9 +7,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 
-from policykb.cli.app import app, data_dir, err, out
+from policykb.cli.app import app, data_dir, err, escape, out
 from policykb.errors import ExitCode
 
 

@@ -12,11 +12,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from rich.console import RenderableType
 
-from policykb.cli.app import app, err, knowledge_base, lazy_module, out
+from policykb.cli.app import app, knowledge_base, lazy_module, out, say
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from policykb import query, render
 else:
     query = lazy_module("policykb.query")
@@ -74,7 +75,7 @@ def _emit(
     elif output_format is OutputFormat.markdown:
         typer.echo(markdown(result), nl=False)
     elif empty is not None and isinstance(result, Sized) and len(result) == 0:
-        err.print(empty)
+        say(empty)
     else:
         out().print(table(result))
 
