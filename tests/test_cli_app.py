@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -97,3 +98,19 @@ def test_public_validate_stays_the_function_after_the_cli_ran() -> None:
 
     assert callable(policykb.validate)
     assert policykb.validate([Path(REPO / "tests" / "data" / "valid")]).valid
+
+
+def test_a_real_process_ends_with_nothing_but_its_own_output(tmp_path: Path) -> None:
+    """Through the console script's own ``main`` (which freezes the GC at the end), a cold and
+    a warm query and an export leave stderr holding only their messages: no "Exception
+    ignored" from a finaliser run at shutdown, no traceback."""
+    cache = str(tmp_path / "cache")
+    for _ in ("cold", "warm"):
+        done = _run("recommendations", "-c", "CHL", POLICYKB_CACHE_DIR=cache, NO_COLOR="1")
+        assert done.returncode == 0
+        assert "ClaveÚnica" in done.stdout
+        assert done.stderr == ""
+    target = tmp_path / "kb.ttl"
+    done = _run("export", "--output", str(target), POLICYKB_CACHE_DIR=cache)
+    assert done.returncode == 0
+    assert done.stderr == f"wrote {target} ({target.stat().st_size:,} bytes)\n"

@@ -44,8 +44,9 @@ def test_export_names_its_file_as_it_stands(tmp_path: Path) -> None:
     assert result.stderr == f"wrote {target} ({target.stat().st_size:,} bytes)\n"
 
 
-def test_an_export_never_imports_rich(tmp_path: Path) -> None:
-    """A command that prints plain lines only does not pay for importing rich."""
+def test_an_export_never_imports_rich_or_pydantic(tmp_path: Path) -> None:
+    """A command that prints plain lines only does not pay for importing rich; no command
+    imports pydantic (typer is kept below 0.29, which coerces options through it)."""
     script = (
         "import sys\n"
         "from policykb.cli import main\n"
@@ -54,7 +55,8 @@ def test_an_export_never_imports_rich(tmp_path: Path) -> None:
         "try:\n"
         "    main()\n"
         "except SystemExit as exc:\n"
-        "    print(exc.code, sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))\n"
+        "    loaded = {m.split('.')[0] for m in sys.modules}\n"
+        "    print(exc.code, sorted(loaded & {'rich', 'pydantic'}))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True

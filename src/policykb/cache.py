@@ -38,6 +38,7 @@ import stat
 import struct
 import sys
 import threading
+import weakref
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -355,6 +356,9 @@ class _CacheFile:
 
     def __init__(self, handle: Any, key: str, start: int, table: tuple[int, ...]) -> None:
         self._handle = handle  # kept open: if the file is replaced, this one stays readable
+        # closed when this object goes, or at exit (a __del__ could run at shutdown after the
+        # module's globals are gone, and print "Exception ignored" to the user)
+        weakref.finalize(self, handle.close)
         self._lock = threading.Lock()
         self.key = key
         self.lengths, self.crcs = table[:4], table[4:]
@@ -367,10 +371,6 @@ class _CacheFile:
         self._recovered: KnowledgeBase | None = None
         #: shells and counts read for recommendation_counts, not yet filled in by a read
         self._spare: tuple[tuple[Report, ...], Sequence[int]] | None = None
-
-    def __del__(self) -> None:
-        with contextlib.suppress(Exception):
-            self._handle.close()
 
     def read_at(self, start: int, length: int) -> bytes:
         """``length`` bytes at ``start``.

@@ -14,7 +14,7 @@ def main() -> None:
         app(prog_name="policykb")
     finally:
         # The command is done. The interpreter's shutdown would run full collections over
-        # every object that typer, pydantic and rich leave behind (40-60 ms, a fifth of a
+        # every object that typer and rich leave behind (40-60 ms, a fifth of a
         # query); frozen, they are skipped. Files are closed and streams flushed as before.
         gc.freeze()
 
