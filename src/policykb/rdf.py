@@ -913,8 +913,7 @@ class _TurtleWriter:
         """Write out the statements so far (the text never exists whole, only in pieces).
 
         Each statement is encoded on its own: joined first, one non-ASCII character would make
-        the whole report's text a wider string, slower to build and to encode (15% of the
-        writer's time).
+        the whole report's text a wider string, slower to build and to encode.
         """
         self.write(b"".join([chunk.encode() for chunk in self.chunks]))
         self.chunks = []
