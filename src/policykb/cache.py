@@ -396,15 +396,17 @@ class _CacheFile:
             raise _CorruptError(f"section {which}")
         return data
 
-    def rows(self, which: Sequence[int], blob: bytes | None = None) -> Iterator[tuple[Any, ...]]:
+    def rows(
+        self, which: Sequence[int], blob: bytes | memoryview | None = None
+    ) -> Iterator[tuple[Any, ...]]:
         """The rows at the positions ``which``; ``blob`` is the whole section, if read.
 
         Rows read on their own are checked against their own CRC-32 (the whole section's has
-        been, when it is given). Consecutive rows are read together.
+        been, when it is given). Consecutive rows are read together, and sliced without a copy.
         """
         offsets, crcs = self.offsets, self.row_crcs
         base = self.starts[_ROWS]
-        position, run = 0, b""  # the bytes of the rows last read together, and where
+        position, run = 0, memoryview(b"")  # the rows last read together, and where
         for n, i in enumerate(which):
             start, stop = offsets[i], offsets[i + 1]
             if blob is not None:
@@ -415,7 +417,7 @@ class _CacheFile:
                     while last + 1 < len(which) and which[last + 1] == which[last] + 1:
                         last += 1
                     position = start
-                    run = self.read_at(base + start, offsets[which[last] + 1] - start)
+                    run = memoryview(self.read_at(base + start, offsets[which[last] + 1] - start))
                 data = run[start - position : stop - position]
                 if zlib.crc32(data) != crcs[i]:
                     raise _CorruptError(f"row {i}")
@@ -463,20 +465,12 @@ class _CacheFile:
         shells = shells[start:stop]
         first = sum(counts[:start])
         last = first + sum(counts[start:stop])
-        offsets, crcs = self.offsets, self.row_crcs
-        base = offsets[first]
-        if first == 0 and last == len(offsets) - 1:
-            blob = memoryview(self.section(_ROWS))  # all of it: one CRC-32 for the section
-            crcs = ()
-        else:
-            blob = memoryview(self.read_at(self.starts[_ROWS] + base, offsets[last] - base))
-        loads, recommendation, source, at = marshal.loads, Recommendation, Source, _ROW_SOURCE
+        whole = first == 0 and last == len(self.offsets) - 1
+        blob = memoryview(self.section(_ROWS)) if whole else None  # one CRC-32 for all of it
+        recommendation, source, at = Recommendation, Source, _ROW_SOURCE
         recs = []
-        for i in range(first, last):
-            data = blob[offsets[i] - base : offsets[i + 1] - base]
-            if crcs and zlib.crc32(data) != crcs[i]:
-                raise _CorruptError(f"row {i}")
-            fields = list(loads(data))[1:]  # a wrong shape fails in the class call
+        for row in self.rows(range(first, last), blob):
+            fields = list(row[1:])
             fields[at] = source(*fields[at])
             recs.append(recommendation(*fields))
         at_rec = 0

@@ -153,9 +153,8 @@ def write(
 
     Turtle is streamed as it is made (the whole text never sits in memory), by up to ``jobs``
     processes (see :func:`policykb.rdf.write_turtle`); the other formats are made whole by
-    :func:`serialize`, then written.
+    :func:`serialize` (which refuses an unknown format), then written.
     """
-    _check_format(output_format)
     if output_format == "turtle":
         return write_turtle(kb, out, base_iri, jobs)
     data = serialize(kb, output_format, base_iri)

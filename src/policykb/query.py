@@ -35,6 +35,7 @@ from policykb.model import (
     Framework,
     KnowledgeBase,
     MatchRelation,
+    Recommendation,
     Report,
     Source,
 )
@@ -222,6 +223,20 @@ Record = tuple[str, str, str, tuple[str, ...], tuple[str, ...], Source, str, str
 ReportTable = dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
 
 
+def _record(report_id: str, rec: Recommendation) -> Record:
+    """The :data:`Record` of a recommendation of the report ``report_id``."""
+    return (
+        report_id,
+        rec.id,
+        rec.text,
+        rec.countries,
+        rec.concepts,
+        rec.source,
+        rec.status,
+        rec.mapping,
+    )
+
+
 class Rows(Protocol):
     """Where an :class:`Index` gets its recommendations from: the model, or a cache file."""
 
@@ -251,22 +266,7 @@ class ModelRows:
 
     def records(self, which: Sequence[int]) -> list[Record]:
         recs, owners = self._recs, self._owners
-        found: list[Record] = []
-        for i in which:
-            report, rec = owners[i], recs[i]
-            found.append(
-                (
-                    report.id,
-                    rec.id,
-                    rec.text,
-                    rec.countries,
-                    rec.concepts,
-                    rec.source,
-                    rec.status,
-                    rec.mapping,
-                )
-            )
-        return found
+        return [_record(owners[i].id, recs[i]) for i in which]
 
     def report_table(self) -> ReportTable:
         table: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
@@ -809,19 +809,7 @@ def report(kb: KnowledgeBase, text: str) -> ReportDetail:
         r.defines,
         r.applies,
         r.summary,
-        tuple(
-            index.row(
-                r.id,
-                rec.id,
-                rec.text,
-                rec.countries,
-                rec.concepts,
-                rec.source,
-                rec.status,
-                rec.mapping,
-            )
-            for rec in r.recommendations
-        ),
+        tuple(index.row(*_record(r.id, rec)) for rec in r.recommendations),
     )
 
 

@@ -927,14 +927,13 @@ class _TurtleWriter:
 
         ``direct`` is the predicate as written, ``name`` the local name of the pkb: list property.
         """
-        if len(values) < 2:
-            if values:
-                po.append(f"{direct} {values[0]}")
-            return
-        po.append(self.list_part(s, direct, name, values))
+        if values:
+            po.append(self.part(s, direct, name, values))
 
-    def list_part(self, s: str, direct: str, name: str, values: list[str]) -> str:
-        """:meth:`values` of two or more values: the one part that names both (cells go later)."""
+    def part(self, s: str, direct: str, name: str, values: list[str]) -> str:
+        """:meth:`values` of one or more values, as one part (a list's cells go ``later``)."""
+        if len(values) == 1:
+            return f"{direct} {values[0]}"
         cell = f"<{s}#{name}-"  # the list's cells are <s#name-1>, <s#name-2> …
         cells = ""  # a loop, not a comprehension: lists are short, and a comprehension is a call
         for i, value in enumerate(values[:-1], 1):
@@ -949,9 +948,13 @@ class _TurtleWriter:
         self, po: list[str], s: str, direct: str, name: str, codes: Sequence[str]
     ) -> None:
         if codes:
-            self.countries.update(codes)
-            iris = self.country_iris
-            self.values(po, s, direct, name, [iris.get(c) or self.country(c) for c in codes])
+            self.values(po, s, direct, name, self.country_list(codes))
+
+    def country_list(self, codes: Sequence[str]) -> list[str]:
+        """The countries' IRIs as written, each noted for its node in :meth:`country_nodes`."""
+        self.countries.update(codes)
+        iris = self.country_iris
+        return [iris.get(c) or self.country(c) for c in codes]
 
     def citation(self, po: list[str], s: str, source: Source | None) -> None:
         if source is not None:
@@ -1146,7 +1149,7 @@ class _TurtleWriter:
             subject = f"{_SEP}{_SUBJECT} <{base}framework/{concepts[0]}>"  # = concept_iri
         elif concepts:
             iris = [f"<{base}framework/{c}>" for c in concepts]
-            subject = _SEP + self.list_part(s, _SUBJECT, "conceptList", iris)
+            subject = _SEP + self.part(s, _SUBJECT, "conceptList", iris)
         else:
             subject = ""
         codes = rec.countries
@@ -1155,9 +1158,7 @@ class _TurtleWriter:
             iri = self.country_iris.get(codes[0]) or self.country(codes[0])
             spatial = f"{_SEP}{_SPATIAL} {iri}"
         elif codes:
-            self.countries.update(codes)
-            iris = [self.country_iris.get(c) or self.country(c) for c in codes]
-            spatial = _SEP + self.list_part(s, _SPATIAL, "countryList", iris)
+            spatial = _SEP + self.part(s, _SPATIAL, "countryList", self.country_list(codes))
         else:
             spatial = ""
         actors = rec.actors
@@ -1165,7 +1166,7 @@ class _TurtleWriter:
             actor = f"{_SEP}{_ACTOR} <{base}org/{actors[0]}>"
         elif actors:
             iris = [f"<{base}org/{a}>" for a in actors]
-            actor = _SEP + self.list_part(s, _ACTOR, "actorList", iris)
+            actor = _SEP + self.part(s, _ACTOR, "actorList", iris)
         else:
             actor = ""
         tail = _REC_TAILS.get((rec.mapping, rec.status)) or _rec_tail(rec.mapping, rec.status)
@@ -1173,9 +1174,7 @@ class _TurtleWriter:
         if area is not None:
             tail += f"{_SEP}{_AREA} {self.quoted.get(area) or self.repeated(area)}"
         if rec.notes:
-            notes: list[str] = []
-            self.values(notes, s, _NOTE, "noteList", [_quoted(n) for n in rec.notes])
-            tail += f"{_SEP}{notes[0]}"
+            tail += _SEP + self.part(s, _NOTE, "noteList", [_quoted(n) for n in rec.notes])
         if rec.source is not None:
             head, node = self.citation_parts(s, rec.source)
             tail += f"{_SEP}{head}"
@@ -1500,16 +1499,26 @@ def _copy_child_reports(spill: BinaryIO, writer: _TurtleWriter) -> bool:
     countries = spill.read(named).decode()
     writer.drain()
     if not _send(spill, writer, size):
-        spill.seek(0)
-        left = size
-        while left:
-            block = spill.read(min(left, 1 << 20))
-            if not block:  # the file shrank under us: a broken export must not look whole
-                raise OSError(f"the temporary file of the export ended {left:,} bytes early")
-            writer.write(block)
-            left -= len(block)
+        _copy(spill, writer, size)
     writer.countries.update(countries.split("\n") if countries else ())
     return True
+
+
+def _ended_early(missing: int) -> OSError:
+    """The error for a spill file that shrank under us: a broken export must not look whole."""
+    return OSError(f"the temporary file of the export ended {missing:,} bytes early")
+
+
+def _copy(spill: BinaryIO, writer: _TurtleWriter, size: int) -> None:
+    """Copy the first ``size`` bytes of ``spill`` to the writer through Python."""
+    spill.seek(0)
+    left = size
+    while left:
+        block = spill.read(min(left, 1 << 20))
+        if not block:
+            raise _ended_early(left)
+        writer.write(block)
+        left -= len(block)
 
 
 def _send(spill: BinaryIO, writer: _TurtleWriter, size: int) -> bool:
@@ -1517,7 +1526,7 @@ def _send(spill: BinaryIO, writer: _TurtleWriter, size: int) -> bool:
 
     ``os.sendfile`` moves the bytes from file to file (or pipe) without bringing them into
     Python. False, with nothing written, when the stream has no file descriptor or the kernel
-    refuses the first call: the caller then copies through Python.
+    refuses the first call: the caller then uses :func:`_copy`.
     """
     out = writer.out
     try:
@@ -1533,8 +1542,8 @@ def _send(spill: BinaryIO, writer: _TurtleWriter, size: int) -> bool:
             if sent == 0:
                 return False
             raise
-        if n == 0:  # the file shrank under us: a broken export must not look whole
-            raise OSError(f"the temporary file of the export ended {size - sent:,} bytes early")
+        if n == 0:
+            raise _ended_early(size - sent)
         sent += n
     writer.written += size
     return True
