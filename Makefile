@@ -33,9 +33,9 @@ lint: $(STAMP)  ## ruff lint and format check
 typecheck: $(STAMP)  ## mypy --strict on src/
 	$(BIN)/mypy
 
-schema-code: $(STAMP)  ## regenerate src/policykb/schema_code/ from the JSON Schemas (after editing one)
+schema-code: $(STAMP)  ## regenerate src/policykb/datafiles/schema_code/ from the JSON Schemas (after editing one)
 	$(BIN)/python -c "from pathlib import Path; from policykb import schema; \
-	[print('wrote', p) for p in schema.write_generated_code(Path('src/policykb/schema_code'))]"
+	[print('wrote', p) for p in schema.write_generated_code(Path('src/policykb/datafiles/schema_code'))]"
 
 exports: $(STAMP)  ## regenerate exports/ from the shipped data
 	$(BIN)/policykb export --all exports/

@@ -65,7 +65,7 @@ def _sentence(rng: random.Random, low: int, high: int) -> str:
 
 def _real_facts() -> tuple[list[str], list[str], list[str], list[str]]:
     """Concept ids (framework/concept), framework ids, organisation ids and country codes."""
-    from policykb.loader import load
+    from policykb.datafiles.loader import load
 
     kb = load(DATA)
     concepts = [f"{f.id}/{c.id}" for f in kb.frameworks for c in f.concepts()]

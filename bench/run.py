@@ -42,7 +42,8 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 LINKML_SCHEMA = BENCH / "linkml" / "policykb.yaml"
 LINKML_ENV_VAR = "POLICYKB_LINKML_VALIDATE"
-LINKML_CLASSES = {  # data file kind (policykb.datadir.file_kind) -> tree root of the schema
+# data file kind (policykb.datafiles.datadir.file_kind) -> tree root of the schema
+LINKML_CLASSES = {
     "organisations": "OrganisationsFile",
     "framework": "FrameworkFile",
     "report": "ReportFile",
@@ -215,9 +216,13 @@ def linkml_commands(executable: str, root: Path) -> list[list[str]]:
     """The linkml-validate processes that check what ``policykb --data ROOT validate`` checks.
 
     linkml-validate takes many data files but one target class, so one process per file kind,
-    each given every file of that kind (the same files :func:`policykb.datadir.data_files` lists).
+    each given every file of that kind (the same files
+    :func:`policykb.datafiles.datadir.data_files` lists).
     """
-    from policykb.datadir import data_files, file_kind  # pathlib only: keeps this process small
+    from policykb.datafiles.datadir import (  # pathlib only: keeps this process small
+        data_files,
+        file_kind,
+    )
 
     by_class: dict[str, list[str]] = {}
     for path in data_files(root):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from policykb import cache
+from policykb.datafiles.loader import load
 from policykb.errors import InvalidDataError
-from policykb.loader import load
 from policykb.model import KnowledgeBase
 
 REPO = Path(__file__).parent.parent
@@ -260,7 +260,7 @@ def test_the_cli_uses_the_cache_unless_no_cache(tree: Path, cache_root: Path) ->
 
 def test_the_key_lists_the_loaders_data_files(tmp_path: Path) -> None:
     """The cache's own file listing (kept lean) agrees with ``loader.data_files``."""
-    from policykb.loader import data_files
+    from policykb.datafiles.loader import data_files
 
     root = tmp_path / "data"
     shutil.copytree(VALID, root)

@@ -62,7 +62,8 @@ def test_help_imports_no_data_or_linked_data_libraries() -> None:
         "from policykb.cli import main\n"
         "sys.argv = ['policykb', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('yaml', 'policykb.loader', 'policykb.render', 'rdflib', 'networkx',"
+        "heavy = [m for m in ('yaml', 'policykb.datafiles.loader', 'policykb.render', 'rdflib', "
+        "'networkx',"
         " 'jsonschema', 'pycountry') if m in sys.modules and "
         "type(sys.modules[m]).__name__ != '_LazyModule']\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
@@ -80,7 +81,7 @@ def test_internal_errors_are_one_line_without_traceback(monkeypatch: pytest.Monk
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("policykb.validation.validate", explode)
+    monkeypatch.setattr("policykb.datafiles.validation.validate", explode)
     monkeypatch.delenv("POLICYKB_DEBUG", raising=False)
     result = runner.invoke(app, ["validate"])
     assert maintain is not None
@@ -94,7 +95,7 @@ def test_public_validate_stays_the_function_after_the_cli_ran() -> None:
     from pathlib import Path
 
     import policykb
-    import policykb.validation  # what the validate command imports
+    import policykb.datafiles.validation  # what the validate command imports
 
     assert callable(policykb.validate)
     assert policykb.validate([Path(REPO / "tests" / "data" / "valid")]).valid

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from policykb import export
 from policykb.cli import app
-from policykb.loader import load
-from policykb.sparql import query, results_csv, results_json
+from policykb.datafiles.loader import load
+from policykb.linked import export
+from policykb.linked.sparql import query, results_csv, results_json
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -91,7 +91,7 @@ def test_export_jobs_do_not_change_the_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--jobs 1 and --jobs 2 (forced to fork on this small corpus) write the same file."""
-    from policykb import rdf
+    from policykb.linked import rdf
 
     monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
     outputs = []
@@ -285,7 +285,7 @@ def test_validate_rdf_reports_located_violations(tmp_path: Path) -> None:
 def test_cli_default_base_iri_is_the_librarys() -> None:
     """The CLI's --base-iri default is the library's default base IRI."""
     from policykb.cli.linked import DEFAULT_BASE_IRI as CLI_DEFAULT
-    from policykb.rdf import DEFAULT_BASE_IRI
+    from policykb.linked.rdf import DEFAULT_BASE_IRI
 
     assert CLI_DEFAULT == DEFAULT_BASE_IRI
 

@@ -74,7 +74,7 @@ def test_unknown_data_dir_exits_2(tmp_path: Path) -> None:
 
 def test_schema_prints_the_published_json_schema() -> None:
     """schema report prints the JSON Schema that the validator uses."""
-    from policykb.schema import schema
+    from policykb.datafiles.schema import schema
 
     result = runner.invoke(app, ["schema", "report"])
     assert result.exit_code == 0

@@ -16,11 +16,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from policykb import graph, query
+from policykb import query
 from policykb.cli import app
+from policykb.datafiles.loader import load
 from policykb.errors import InvalidDataError
-from policykb.loader import load
 from policykb.model import KnowledgeBase
+from policykb.query import graph
 
 TESTS = Path(__file__).parent
 QUERIES = TESTS / "data" / "queries"

@@ -20,10 +20,10 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from rdflib.compare import isomorphic
 
-from policykb import export, rdf
+from policykb.datafiles.loader import load
 from policykb.errors import UsageError
-from policykb.graph import to_graphml
-from policykb.loader import load
+from policykb.linked import export, rdf
+from policykb.linked.rdf import Lit, Triple, graph_of, to_rdf
 from policykb.model import (
     Contributor,
     Crosswalk,
@@ -39,7 +39,7 @@ from policykb.model import (
     Source,
 )
 from policykb.query import recommendations
-from policykb.rdf import Lit, Triple, graph_of, to_rdf
+from policykb.query.graph import to_graphml
 from policykb.render import recommendations_csv
 from test_rdf_roundtrip import knowledge_bases
 
@@ -98,8 +98,8 @@ def test_same_data_same_bytes(kb: KnowledgeBase, output_format: str) -> None:
 def test_same_bytes_across_processes() -> None:
     """Separate processes with different hash seeds write byte-identical exports."""
     script = (
-        "import sys; from pathlib import Path; from policykb.loader import load; "
-        "from policykb.export import serialize; kb = load(Path(sys.argv[1])); "
+        "import sys; from pathlib import Path; from policykb.datafiles.loader import load; "
+        "from policykb.linked.export import serialize; kb = load(Path(sys.argv[1])); "
         "sys.stdout.buffer.write(b''.join(serialize(kb, f) for f in "
         "('turtle', 'jsonld', 'ntriples', 'rdfxml')))"
     )
@@ -142,7 +142,7 @@ def test_jsonld_context_follows_the_base_iri(kb: KnowledgeBase) -> None:
 
 
 def test_graphml_and_csv_come_from_the_query_modules(kb: KnowledgeBase) -> None:
-    """GraphML is policykb.graph's and CSV is policykb.render's recommendations table."""
+    """GraphML is policykb.query.graph's and CSV is policykb.render's recommendations table."""
     assert export.serialize(kb, "graphml") == to_graphml(kb)
     assert export.serialize(kb, "csv") == recommendations_csv(recommendations(kb)).encode()
 
@@ -587,8 +587,8 @@ def test_a_child_that_raises_exits_and_never_runs_the_parents_code() -> None:
     script = (
         "import io, os\n"
         "from pathlib import Path\n"
-        "from policykb import rdf\n"
-        "from policykb.loader import load\n"
+        "from policykb.linked import rdf\n"
+        "from policykb.datafiles.loader import load\n"
         "def raising_child(*args):\n"
         "    raise RuntimeError('the child fails before its verdict')\n"
         "rdf.PARALLEL_MIN_RECOMMENDATIONS = 0\n"

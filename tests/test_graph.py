@@ -11,10 +11,11 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from policykb import graph, query
+from policykb import query
+from policykb.datafiles.loader import load
 from policykb.errors import NotFoundError
-from policykb.loader import load
 from policykb.model import Framework, KnowledgeBase, LangText, Pillar, Report, Source
+from policykb.query import graph
 
 QUERIES = Path(__file__).parent / "data" / "queries"
 

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import INVALID, REPO, place_fixture
 from policykb import load, read
-from policykb.datadir import ENV_VAR, find_data_dir, shipped_data_dir
+from policykb.datafiles.datadir import ENV_VAR, find_data_dir, shipped_data_dir
 from policykb.errors import DataDirError, InvalidDataError
 from policykb.model import LangText
 

@@ -19,11 +19,11 @@ from typing import ClassVar
 
 import pytest
 
+from policykb.datafiles.loader import load
 from policykb.errors import EndpointError, UsageError
-from policykb.loader import load
+from policykb.linked.publish import graph_store_url, publish, put_graph
+from policykb.linked.rdf import triples
 from policykb.model import KnowledgeBase
-from policykb.publish import graph_store_url, publish, put_graph
-from policykb.rdf import triples
 
 FIXTURE = Path(__file__).parent / "data" / "rdf" / "kb"
 GRAPH = "https://w3id.org/policykb/graph/test"

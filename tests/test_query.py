@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from policykb import cache, query
+from policykb.datafiles.loader import load
 from policykb.errors import AmbiguousError, NotFoundError, UsageError
-from policykb.loader import load
 from policykb.model import Crosswalk, Framework, KnowledgeBase, LangText, Match, Pillar, Source
 
 QUERIES = Path(__file__).parent / "data" / "queries"

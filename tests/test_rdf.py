@@ -10,11 +10,11 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef, namespace
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 
+from policykb.datafiles.loader import load
 from policykb.errors import UsageError
-from policykb.export import shipped_file
-from policykb.loader import load
+from policykb.linked.export import shipped_file
+from policykb.linked.rdf import BIBO, COUNTRY_NS, PKB, P, check_base_iri, to_rdf, triples
 from policykb.model import KnowledgeBase
-from policykb.rdf import BIBO, COUNTRY_NS, PKB, P, check_base_iri, to_rdf, triples
 
 FIXTURE = Path(__file__).parent / "data" / "rdf" / "kb"
 BASE = "https://w3id.org/policykb/"
@@ -268,10 +268,11 @@ def test_every_pkb_term_the_export_uses_is_declared(graph: Graph) -> None:
 def test_every_vocabulary_constant_is_a_declared_term() -> None:
     """The plain-string IRIs the writer uses are terms of their closed rdflib namespaces.
 
-    policykb.rdf spells them out so that exporting does not import rdflib; this keeps the typo
+    policykb.linked.rdf spells them out so that exporting does not import rdflib; this keeps the
+    typo
     check rdflib's closed namespaces gave (a misspelt term would silently mint a new IRI).
     """
-    from policykb import rdf
+    from policykb.linked import rdf
 
     closed = [DCTERMS, ORG, PROV, RDF, namespace.SDO, SKOS, namespace.XSD, rdf.PKB, BIBO]
     constants = {
@@ -296,7 +297,7 @@ def test_every_vocabulary_constant_is_a_declared_term() -> None:
 
 def test_pkb_namespace_is_made_from_the_term_list() -> None:
     """PKB is a closed rdflib namespace holding exactly PKB_TERMS, and P maps each to its IRI."""
-    from policykb import rdf
+    from policykb.linked import rdf
 
     assert list(PKB.__annotations__) == list(rdf.PKB_TERMS) == list(P)
     assert all(PKB[name] == URIRef(iri) for name, iri in P.items())
@@ -309,7 +310,8 @@ def test_pkb_namespace_is_made_from_the_term_list() -> None:
 def test_importing_the_rdf_module_does_not_import_rdflib() -> None:
     """rdflib (~0.1 s to import) is loaded only for to_rdf, PKB and BIBO, not to export."""
     script = (
-        "import sys, policykb.rdf as r, policykb.export; assert 'rdflib' not in sys.modules; "
+        "import sys, policykb.linked.rdf as r, policykb.linked.export; "
+        "assert 'rdflib' not in sys.modules; "
         "r.PKB.Framework; assert 'rdflib' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", script], check=True)

@@ -10,8 +10,10 @@ import rdflib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policykb.export import serialize
-from policykb.loader import load
+from policykb.datafiles.loader import load
+from policykb.linked.export import serialize
+from policykb.linked.rdf import DEFAULT_BASE_IRI, Lit, Triple, to_rdf, triples
+from policykb.linked.read import canonical_language, from_rdf, from_triples, plain_triples
 from policykb.model import (
     MATCH_RELATIONS,
     REPORT_TYPES,
@@ -28,8 +30,6 @@ from policykb.model import (
     Report,
     Source,
 )
-from policykb.rdf import DEFAULT_BASE_IRI, Lit, Triple, to_rdf, triples
-from policykb.rdf_read import canonical_language, from_rdf, from_triples, plain_triples
 
 TESTS = Path(__file__).parent
 FIXTURE = TESTS / "data" / "rdf" / "kb"
@@ -217,7 +217,7 @@ def knowledge_bases(draw: st.DrawFn) -> KnowledgeBase:
 
 
 def _oxigraph_rows(data: bytes, rdf_format: ox.RdfFormat) -> list[Triple]:
-    """Triples parsed by pyoxigraph, as the plain tuples of :mod:`policykb.rdf`."""
+    """Triples parsed by pyoxigraph, as the plain tuples of :mod:`policykb.linked.rdf`."""
     rows: list[Triple] = []
     for t in ox.parse(data, format=rdf_format):
         o = t.object

@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console, RenderableType
 
 from policykb import query, render
-from policykb.loader import load
+from policykb.datafiles.loader import load
 from policykb.model import KnowledgeBase, Source
 
 QUERIES = Path(__file__).parent / "data" / "queries"

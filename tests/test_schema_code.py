@@ -17,11 +17,11 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest import INVALID, REPO, VALID
-from policykb import schema
-from policykb.datadir import data_files, file_kind
-from policykb.yamlfile import read_yaml_file
+from policykb.datafiles import schema
+from policykb.datafiles.datadir import data_files, file_kind
+from policykb.datafiles.yamlfile import read_yaml_file
 
-CODE = REPO / "src" / "policykb" / "schema_code"
+CODE = REPO / "src" / "policykb" / "datafiles" / "schema_code"
 
 
 def _header(kind: str) -> dict[str, str]:
@@ -55,7 +55,7 @@ def test_every_kind_has_a_module_and_nothing_else_is_generated() -> None:
     modules = {p.stem for p in CODE.glob("*.py")} - {"__init__"}
     assert modules == set(schema.KINDS)
     for kind in schema.KINDS:
-        assert callable(importlib.import_module(f"policykb.schema_code.{kind}").validate)
+        assert callable(importlib.import_module(f"policykb.datafiles.schema_code.{kind}").validate)
 
 
 def _documents() -> list[tuple[str, str, Any]]:
@@ -96,7 +96,7 @@ def test_the_documents_cover_valid_and_invalid_of_every_kind() -> None:
 @pytest.mark.parametrize(("name", "kind", "data"), DOCUMENTS, ids=[d[0] for d in DOCUMENTS])
 def test_generated_code_agrees_with_jsonschema(name: str, kind: str, data: Any) -> None:
     full_errors = list(Draft202012Validator(schema.schema(kind)).iter_errors(data))
-    module = importlib.import_module(f"policykb.schema_code.{kind}")
+    module = importlib.import_module(f"policykb.datafiles.schema_code.{kind}")
     try:
         module.validate(data)
         fast_valid = True

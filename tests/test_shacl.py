@@ -10,10 +10,10 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
+from policykb.datafiles.loader import load, read
 from policykb.errors import CODES
-from policykb.loader import load, read
-from policykb.rdf import PREFIXES, to_rdf
-from policykb.shacl import SHAPES_NS, corpus_issues, item_of, shapes_graph, violations
+from policykb.linked.rdf import PREFIXES, to_rdf
+from policykb.linked.shacl import SHAPES_NS, corpus_issues, item_of, shapes_graph, violations
 
 TESTS = Path(__file__).parent
 FIXTURE = TESTS / "data" / "rdf" / "kb"

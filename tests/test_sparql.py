@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from policykb.datafiles.loader import load
 from policykb.errors import UsageError
-from policykb.loader import load
-from policykb.model import KnowledgeBase
-from policykb.rdf import COUNTRY_NS, Lit, triples
-from policykb.sparql import (
+from policykb.linked.rdf import COUNTRY_NS, Lit, triples
+from policykb.linked.sparql import (
     SparqlResult,
     query,
     results_csv,
@@ -22,6 +21,7 @@ from policykb.sparql import (
     short,
     store,
 )
+from policykb.model import KnowledgeBase
 
 FIXTURE = Path(__file__).parent / "data" / "rdf" / "kb"
 BASE = "https://w3id.org/policykb/"

@@ -121,7 +121,7 @@ def test_issues_of_all_files_come_in_one_run(valid_tree: Path) -> None:
 
 def test_oversized_file_is_refused_without_reading_it(valid_tree: Path) -> None:
     """A file over the size limit is one file-too-large issue, found without parsing it."""
-    from policykb.yamlfile import MAX_FILE_BYTES
+    from policykb.datafiles.yamlfile import MAX_FILE_BYTES
 
     big = valid_tree / "reports" / "big.yaml"
     with big.open("wb") as handle:

@@ -22,11 +22,11 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "Issue": "policykb.errors",
     "PolicykbError": "policykb.errors",
-    "find_data_dir": "policykb.datadir",
-    "load": "policykb.loader",
-    "read": "policykb.loader",
-    "ValidationReport": "policykb.validation",
-    "validate": "policykb.validation",
+    "find_data_dir": "policykb.datafiles.datadir",
+    "load": "policykb.datafiles.loader",
+    "read": "policykb.datafiles.loader",
+    "ValidationReport": "policykb.datafiles.validation",
+    "validate": "policykb.datafiles.validation",
     "Concept": "policykb.model",
     "Contributor": "policykb.model",
     "Crosswalk": "policykb.model",
@@ -43,9 +43,9 @@ _EXPORTS = {
     "recommendations": "policykb.query",
     "coverage": "policykb.query",
     "search": "policykb.query",
-    "build_graph": "policykb.graph",
-    "to_rdf": "policykb.rdf",
-    "from_rdf": "policykb.rdf_read",
+    "build_graph": "policykb.query.graph",
+    "to_rdf": "policykb.linked.rdf",
+    "from_rdf": "policykb.linked.read",
 }
 
 __all__ = [
@@ -93,10 +93,12 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from policykb.datadir import find_data_dir
+    from policykb.datafiles.datadir import find_data_dir
+    from policykb.datafiles.loader import load, read
+    from policykb.datafiles.validation import ValidationReport, validate
     from policykb.errors import Issue, PolicykbError
-    from policykb.graph import build_graph
-    from policykb.loader import load, read
+    from policykb.linked.rdf import to_rdf
+    from policykb.linked.read import from_rdf
     from policykb.model import (
         Concept,
         Contributor,
@@ -113,6 +115,4 @@ if TYPE_CHECKING:
         Source,
     )
     from policykb.query import coverage, recommendations, search
-    from policykb.rdf import to_rdf
-    from policykb.rdf_read import from_rdf
-    from policykb.validation import ValidationReport, validate
+    from policykb.query.graph import build_graph

@@ -37,7 +37,7 @@ from policykb.query import (
 )
 
 if TYPE_CHECKING:
-    from policykb.graph import RelatedRecommendation  # imports networkx: only for typing
+    from policykb.query.graph import RelatedRecommendation  # imports networkx: only for typing
 
 CANDIDATE = "[candidate]"
 #: Background ramp of the coverage heat map, lightest to darkest (a colour-blind-safe blue scale).

@@ -197,7 +197,7 @@ def state(ctx: typer.Context) -> State:
 
 def data_dir(ctx: typer.Context) -> Path:
     """The data directory this invocation works on."""
-    from policykb.datadir import find_data_dir
+    from policykb.datafiles.datadir import find_data_dir
 
     return find_data_dir(state(ctx).data)
 

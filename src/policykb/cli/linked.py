@@ -1,7 +1,8 @@
 """Linked-data commands: export, sparql, publish.
 
-Each parses its options, calls one function of :mod:`policykb.export`, :mod:`policykb.sparql`
-or :mod:`policykb.publish`, and prints the result; library errors become exit codes in
+Each parses its options, calls one function of :mod:`policykb.linked.export`,
+:mod:`policykb.linked.sparql`
+or :mod:`policykb.linked.publish`, and prints the result; library errors become exit codes in
 :mod:`policykb.cli.app`.
 """
 
@@ -16,7 +17,7 @@ import typer
 from policykb.cli.app import app, escape, knowledge_base, out, say
 from policykb.errors import ExitCode, UsageError
 
-#: policykb.rdf.DEFAULT_BASE_IRI, repeated so that loading the CLI does not import rdflib
+#: policykb.linked.rdf.DEFAULT_BASE_IRI, repeated so that loading the CLI does not import rdflib
 DEFAULT_BASE_IRI = "https://w3id.org/policykb/"
 
 
@@ -101,7 +102,7 @@ def export(
 
       policykb export --check exports/
     """
-    from policykb import export as exporting
+    from policykb.linked import export as exporting
 
     if all_dir is not None and check_dir is not None:
         raise UsageError("--all and --check do not go together")
@@ -167,7 +168,7 @@ def sparql(
 
       policykb sparql --file query.rq --format csv
     """
-    from policykb import sparql as engine
+    from policykb.linked import sparql as engine
 
     if (text is None) == (file is None):
         raise UsageError("give a QUERY or --file FILE (one of them)")
@@ -226,7 +227,7 @@ def publish(
 
       policykb publish --endpoint http://localhost:3030/policykb/data --graph urn:x-policykb:kb
     """
-    from policykb.publish import publish as put
+    from policykb.linked.publish import publish as put
 
     done = put(knowledge_base(ctx), endpoint, graph, base_iri, timeout)
     say(

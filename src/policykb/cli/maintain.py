@@ -52,11 +52,11 @@ def validate(
 
       policykb validate data/reports/chile-digital-identity.yaml --format json
     """
-    from policykb.validation import validate as run_validate
+    from policykb.datafiles.validation import validate as run_validate
 
     report = run_validate(paths or [data_dir(ctx)])
     if rdf:
-        from policykb.shacl import with_shacl
+        from policykb.linked.shacl import with_shacl
 
         report = with_shacl(report)
     if output_format is ValidateFormat.json:
@@ -85,6 +85,6 @@ def schema(
 
       policykb schema report > report.schema.json
     """
-    from policykb.schema import schema_text
+    from policykb.datafiles.schema import schema_text
 
     typer.echo(schema_text(kind.value), nl=False)

@@ -1,7 +1,7 @@
 """Analyst commands: recommendations, countries, coverage, frameworks, reports, search, stats.
 
 Each command parses its options, calls one function of :mod:`policykb.query` (``related``:
-:mod:`policykb.graph`), and renders the result with :mod:`policykb.render`. ``--format json``
+:mod:`policykb.query.graph`), and renders the result with :mod:`policykb.render`. ``--format json``
 prints the library result serialised, nothing more.
 """
 
@@ -407,7 +407,7 @@ def related_command(
 
       policykb related panama-digital-government-review/r03 -F csv
     """
-    from policykb.graph import related_recommendations
+    from policykb.query.graph import related_recommendations
 
     rows = related_recommendations(
         knowledge_base(ctx), rec_id, include_mapped=not no_mapped, limit=limit

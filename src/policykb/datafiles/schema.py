@@ -6,7 +6,8 @@ steps: a compiled validator answers "valid?" quickly for the common case, and on
 that fails it is walked by jsonschema for every located error.
 
 The compiled validators are Python modules that fastjsonschema generated from the schemas, shipped
-in :mod:`policykb.schema_code` (generating them costs 0.1–0.2 s, more than checking a thousand
+in :mod:`policykb.datafiles.schema_code`
+(generating them costs 0.1–0.2 s, more than checking a thousand
 reports' worth of valid files takes). ``make schema-code`` writes them again after a schema
 changes, and a test fails while they are stale.
 """
@@ -69,7 +70,7 @@ def schema(kind: str) -> dict[str, Any]:
 def _fast_validator(kind: str) -> Callable[[Any], Any]:
     if kind not in KINDS:
         raise KeyError(kind)
-    module = importlib.import_module(f"policykb.schema_code.{kind}")
+    module = importlib.import_module(f"policykb.datafiles.schema_code.{kind}")
     validator: Callable[[Any], Any] = module.validate
     return validator
 

@@ -1,7 +1,8 @@
 """Knowledge base -> files: RDF in four syntaxes, GraphML and CSV, written atomically.
 
-Turtle is written directly by :func:`policykb.rdf.turtle`: the bytes pyoxigraph would write for
-:func:`policykb.rdf.triples`, without building a pyoxigraph term per triple. N-Triples and
+Turtle is written directly by :func:`policykb.linked.rdf.turtle`:
+the bytes pyoxigraph would write for
+:func:`policykb.linked.rdf.triples`, without building a pyoxigraph term per triple. N-Triples and
 RDF/XML are that Turtle parsed and re-serialised by pyoxigraph (the same triples in the same
 order; rdflib's serialisers are 50 times slower on large corpora). JSON-LD is written here: one
 node object per subject, compacted with the policykb ``@context`` (the same context the package
@@ -23,8 +24,7 @@ from typing import Any, BinaryIO
 
 from policykb.errors import UsageError
 from policykb.gcpause import no_gc
-from policykb.model import KnowledgeBase
-from policykb.rdf import (
+from policykb.linked.rdf import (
     DEFAULT_BASE_IRI,
     PREFIXES,
     Lit,
@@ -34,6 +34,7 @@ from policykb.rdf import (
     turtle,
     write_turtle,
 )
+from policykb.model import KnowledgeBase
 
 #: ``--format`` -> the file name ``--all`` writes it under.
 FORMATS: dict[str, str] = {
@@ -124,7 +125,7 @@ def serialize(kb: KnowledgeBase, output_format: str, base_iri: str = DEFAULT_BAS
     """The knowledge base in one export format (see :data:`FORMATS`), as bytes."""
     _check_format(output_format)
     if output_format == "graphml":
-        from policykb.graph import to_graphml
+        from policykb.query.graph import to_graphml
 
         return to_graphml(kb)
     if output_format == "csv":
@@ -152,7 +153,7 @@ def write(
     """Write the knowledge base in one export format to the binary stream ``out``; bytes written.
 
     Turtle is streamed as it is made (the whole text never sits in memory), by up to ``jobs``
-    processes (see :func:`policykb.rdf.write_turtle`); the other formats are made whole by
+    processes (see :func:`policykb.linked.rdf.write_turtle`); the other formats are made whole by
     :func:`serialize` (which refuses an unknown format), then written.
     """
     if output_format == "turtle":

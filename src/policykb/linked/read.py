@@ -1,4 +1,5 @@
-"""RDF -> knowledge base: the inverse of :mod:`policykb.rdf`, so ``from_rdf(to_rdf(kb)) == kb``.
+"""RDF -> knowledge base: the inverse of :mod:`policykb.linked.rdf`,
+so ``from_rdf(to_rdf(kb)) == kb``.
 
 Items are found by their ``pkb:`` classes and identified by their IRIs under the base; order
 comes from ``pkb:position`` and the ``pkb:…List`` lists, never from the order of triples.
@@ -11,24 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from policykb.errors import UsageError
-from policykb.model import (
-    MATCH_RELATIONS,
-    Contributor,
-    Crosswalk,
-    Element,
-    Framework,
-    KnowledgeBase,
-    LangText,
-    Match,
-    MatchRelation,
-    Organisation,
-    Pillar,
-    Recommendation,
-    Report,
-    Source,
-    canonical_language,
-)
-from policykb.rdf import (
+from policykb.linked.rdf import (
     ABSTRACT,
     ALTERNATIVE,
     BROADER,
@@ -76,6 +60,23 @@ from policykb.rdf import (
     Term,
     Triple,
     check_base_iri,
+)
+from policykb.model import (
+    MATCH_RELATIONS,
+    Contributor,
+    Crosswalk,
+    Element,
+    Framework,
+    KnowledgeBase,
+    LangText,
+    Match,
+    MatchRelation,
+    Organisation,
+    Pillar,
+    Recommendation,
+    Report,
+    Source,
+    canonical_language,
 )
 
 if TYPE_CHECKING:
@@ -350,7 +351,8 @@ def _crosswalk(g: _Graph, s: str) -> Crosswalk:
 
 
 def from_triples(rows: Iterable[Triple], base_iri: str = DEFAULT_BASE_IRI) -> KnowledgeBase:
-    """The knowledge base held by plain triples (as :func:`policykb.rdf.triples` makes them)."""
+    """The knowledge base held by plain triples (as :func:`policykb.linked.rdf.triples`
+    makes them)."""
     g = _Graph(rows, check_base_iri(base_iri))
 
     def items(cls: str) -> list[str]:

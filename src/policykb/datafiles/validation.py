@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policykb import datadir, loader
+from policykb.datafiles import datadir, loader
 from policykb.errors import DataDirError, Issue
 
 

@@ -14,13 +14,13 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from policykb.errors import Issue, make_issue
-from policykb.rdf import COUNTRY_NS, DEFAULT_BASE_IRI, PREFIXES, check_base_iri, to_rdf
+from policykb.linked.rdf import COUNTRY_NS, DEFAULT_BASE_IRI, PREFIXES, check_base_iri, to_rdf
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from policykb.loader import Corpus
-    from policykb.validation import ValidationReport
+    from policykb.datafiles.loader import Corpus
+    from policykb.datafiles.validation import ValidationReport
 
 SHAPES_NS = "https://w3id.org/policykb/shapes#"
 PathPart = str | int
@@ -42,7 +42,7 @@ def shapes_graph() -> Graph:
     """The shipped SHACL shapes, parsed once."""
     from rdflib import Graph
 
-    from policykb.export import shipped_file
+    from policykb.linked.export import shipped_file
 
     return Graph().parse(data=shipped_file("shapes.ttl"), format="turtle")
 

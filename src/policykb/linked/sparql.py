@@ -1,6 +1,6 @@
 """SPARQL over the knowledge base, on a pyoxigraph in-memory store (not rdflib's query engine).
 
-:func:`query` loads :func:`policykb.rdf.triples` into a store, runs the query with the common
+:func:`query` loads :func:`policykb.linked.rdf.triples` into a store, runs the query with the common
 prefixes pre-bound, and returns a plain :class:`SparqlResult`. ``--format json`` is the W3C
 SPARQL 1.1 Query Results JSON format and ``--format csv`` the W3C SPARQL 1.1 CSV format, so
 other SPARQL tools read them as they would a store's answer.
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from policykb.errors import UsageError
-from policykb.model import KnowledgeBase
-from policykb.rdf import (
+from policykb.linked.rdf import (
     DEFAULT_BASE_IRI,
     PREFIXES,
     STRING,
@@ -27,6 +26,7 @@ from policykb.rdf import (
     oxigraph_terms,
     turtle,
 )
+from policykb.model import KnowledgeBase
 
 ResultKind = Literal["select", "ask", "graph"]
 
@@ -49,7 +49,7 @@ class SparqlResult:
 def store(kb: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> Any:
     """An in-memory pyoxigraph Store holding the knowledge base's triples (default graph).
 
-    The triples go in as the Turtle export (:func:`policykb.rdf.turtle`, the same triples),
+    The triples go in as the Turtle export (:func:`policykb.linked.rdf.turtle`, the same triples),
     which pyoxigraph parses in Rust: several times faster than building a pyoxigraph term per
     triple in Python.
     """

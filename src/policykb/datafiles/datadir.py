@@ -18,11 +18,11 @@ _SUFFIXES = (".yaml", ".yml")
 
 def shipped_data_dir() -> Path:
     """The copy of the data shipped with the package (or the checkout's ``data/``)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data"
+    package = Path(__file__).resolve().parent.parent  # src/policykb, or site-packages/policykb
+    packaged = package / "data"
     if packaged.is_dir():
         return packaged
-    return here.parent.parent / "data"
+    return package.parent.parent / "data"
 
 
 def find_data_dir(option: Path | None = None) -> Path:

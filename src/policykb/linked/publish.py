@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from policykb.errors import EndpointError, UsageError
+from policykb.linked.rdf import DEFAULT_BASE_IRI
 from policykb.model import KnowledgeBase
-from policykb.rdf import DEFAULT_BASE_IRI
 
 TOKEN_VAR = "POLICYKB_SPARQL_TOKEN"
 USER_VAR = "POLICYKB_SPARQL_USER"
@@ -113,7 +113,7 @@ def publish(
     timeout: float = 60.0,
 ) -> Published:
     """Replace named graph ``graph`` in the SPARQL store at ``endpoint`` with the knowledge base."""
-    from policykb.export import serialize
+    from policykb.linked.export import serialize
 
     graph_store_url(endpoint, graph)  # a usage error before the work of serialising
     return put_graph(endpoint, graph, serialize(kb, "turtle", base_iri), timeout=timeout)

@@ -162,7 +162,7 @@ def load_cached(root: Path, use_cache: bool = True) -> KnowledgeBase:
 
 def _load(root: Path) -> KnowledgeBase:
     """Load from the data files; imported here because the loader imports yaml and the checks."""
-    from policykb.loader import load
+    from policykb.datafiles.loader import load
 
     return load(root)
 
@@ -284,7 +284,7 @@ class CachedKnowledgeBase(KnowledgeBase):
         """``reports[start:stop]``, reading only their rows when the reports are not read yet.
 
         The reports are new objects each call (not those ``reports`` keeps): a forked export
-        reads its half of them this way (see :func:`policykb.rdf.write_turtle`).
+        reads its half of them this way (see :func:`policykb.linked.rdf.write_turtle`).
         """
         if self._loaded() is not None or self._file is None:
             return super().reports_between(start, stop)

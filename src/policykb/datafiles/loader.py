@@ -13,18 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policykb import build, checks, schema
-from policykb.datadir import (  # noqa: F401  (find_data_dir and friends are public here too)
+from policykb.datafiles import build, checks, schema
+from policykb.datafiles.datadir import (  # noqa: F401  (find_data_dir and friends are public here too)
     ENV_VAR,
     data_files,
     file_kind,
     find_data_dir,
     shipped_data_dir,
 )
+from policykb.datafiles.yamlfile import JsonPath, ParsedFile, read_yaml_file
 from policykb.errors import DataDirError, InvalidDataError, Issue
 from policykb.gcpause import no_gc
 from policykb.model import Crosswalk, Framework, KnowledgeBase, Organisation, Report
-from policykb.yamlfile import JsonPath, ParsedFile, read_yaml_file
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:

@@ -1,0 +1,1 @@
+"""Linked data: the RDF mapping, its exports, SPARQL, SHACL shapes and publishing."""
