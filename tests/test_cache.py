@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from policykb import cache
+from policykb.cache import cached, fileformat, key
 from policykb.datafiles.loader import load
 from policykb.errors import InvalidDataError
 from policykb.model import KnowledgeBase
@@ -184,7 +185,7 @@ def test_a_foreign_pickle_with_the_right_header_is_ignored(tree: Path, cache_roo
 
     cache.load_cached(tree)
     target = cache.cache_file(tree)
-    header = target.read_bytes()[: len(cache._MAGIC) + 65]
+    header = target.read_bytes()[: len(fileformat.MAGIC) + 65]
     target.write_bytes(header + pickle.dumps({"not": "a kb"}))
     assert cache.load_cached(tree) == load(tree)
 
@@ -199,7 +200,7 @@ def test_concurrent_writers_leave_a_valid_cache(tree: Path, cache_root: Path) ->
     assert all(run.returncode == 0 for run in runs)
     assert len({json.loads(o)["reports"].__repr__() for o in outputs}) == 1
     assert sorted(p.name for p in files_under(cache_root)) == [cache.cache_file(tree).name]
-    assert cache._read(cache.cache_file(tree), cache.cache_key(tree)) == load(tree)
+    assert cached.read(cache.cache_file(tree), cache.cache_key(tree)) == load(tree)
 
 
 def test_no_cache_reads_and_writes_nothing(tree: Path, cache_root: Path) -> None:
@@ -272,7 +273,7 @@ def test_the_key_lists_the_loaders_data_files(tmp_path: Path) -> None:
     (root / "mappings" / "README.md").write_text("not data")
     (root / "extra").mkdir()
     (root / "extra" / "x.yaml").write_text("id: x\n")
-    listed = [name for name, _ in cache._data_file_stats(root)]
+    listed = [name for name, _ in key._data_file_stats(root)]
     assert listed == [str(p.relative_to(root)) for p in data_files(root)]
 
 
@@ -348,7 +349,11 @@ def test_a_file_damaged_after_a_hit_is_reloaded_and_rewritten(
 
     plain, hit = plain_and_hit(tree)
     target = cache.cache_file(tree)
-    which = {"rows": cache._ROWS, "report table": cache._REPORT_TABLE, "reports": cache._REPORTS}
+    which = {
+        "rows": fileformat.ROWS,
+        "report table": fileformat.REPORT_TABLE,
+        "reports": fileformat.REPORTS,
+    }
     good = _damage(target, which[section], hit)
     assert query.recommendations(hit) == query.recommendations(plain)
     assert query.recommendations(hit, reports=["panama"]) == query.recommendations(
@@ -365,7 +370,7 @@ def test_damage_found_after_the_data_changed_is_an_error(tree: Path, cache_root:
     cache.load_cached(tree)
     hit = cache.load_cached(tree)
     assert isinstance(hit, cache.CachedKnowledgeBase)
-    _damage(cache.cache_file(tree), cache._REPORTS, hit)
+    _damage(cache.cache_file(tree), fileformat.REPORTS, hit)
     (tree / "reports" / "pride-in-the-name-of-gov-uk.yaml").unlink()
     with pytest.raises(DataDirError, match="changed"):
         hit.reports  # noqa: B018
@@ -385,7 +390,7 @@ def test_a_hit_keeps_reading_its_own_file_when_it_is_replaced(tree: Path, cache_
 def test_the_key_covers_the_models_fields(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Values are stored by field position: a changed model does not trust an older cache."""
     before = cache.cache_key(tree)
-    monkeypatch.setattr(cache, "_model_fields", lambda: "Report:id,title")
+    monkeypatch.setattr(key, "_model_fields", lambda: "Report:id,title")
     assert cache.cache_key(tree) != before
 
 
@@ -434,7 +439,7 @@ def test_a_part_of_the_reports_reads_only_its_rows(tree: Path, cache_root: Path)
     part = hit.reports_between(first, first + 1)  # rows, but not all of them
     assert 0 < counts[first] < sum(counts)
     assert part == plain.reports[first : first + 1]
-    assert 0 < read[-1] < hit._file.lengths[cache._ROWS]  # one read: a slice of the rows
+    assert 0 < read[-1] < hit._file.lengths[fileformat.ROWS]  # one read: a slice of the rows
     assert hit._loaded() is None  # kb.reports itself was never read
     assert hit.reports == plain.reports
     assert hit.reports_between(1, 4) == plain.reports[1:4]  # read now: a slice of those
@@ -445,7 +450,11 @@ def test_a_part_read_from_a_damaged_file_comes_from_the_data(
     tree: Path, cache_root: Path, section: str
 ) -> None:
     plain, hit = plain_and_hit(tree)
-    _damage(cache.cache_file(tree), {"rows": cache._ROWS, "reports": cache._REPORTS}[section], hit)
+    _damage(
+        cache.cache_file(tree),
+        {"rows": fileformat.ROWS, "reports": fileformat.REPORTS}[section],
+        hit,
+    )
     n = len(plain.reports)
     assert hit.reports_between(n // 2, n) == plain.reports[n // 2 :]
     assert hit.recommendation_counts() == plain.recommendation_counts()

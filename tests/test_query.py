@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from policykb import cache, query
+from policykb.cache import cached, fileformat
 from policykb.datafiles.loader import load
 from policykb.errors import AmbiguousError, NotFoundError, UsageError
 from policykb.model import Crosswalk, Framework, KnowledgeBase, LangText, Match, Pillar, Source
@@ -37,7 +38,7 @@ def kb(
     """The fixture knowledge base: loaded, and as a fresh cache hit (reports not yet read)."""
     if request.param == "loaded":
         return loaded
-    found = cache._read(*cache_file)
+    found = cached.read(*cache_file)
     assert isinstance(found, cache.CachedKnowledgeBase)
     return found
 
@@ -414,13 +415,13 @@ def test_a_cache_hit_answers_from_its_index_without_reading_reports(
     loaded: KnowledgeBase, cache_file: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Filters, rows, coverage and resolvers on a cache hit never unpickle the reports."""
-    kb = cache._read(*cache_file)
+    kb = cached.read(*cache_file)
     assert kb is not None
 
     def refuse(self: object, *part: object) -> None:
         raise AssertionError("the reports were read")
 
-    monkeypatch.setattr(cache._CacheFile, "reports_between", refuse)
+    monkeypatch.setattr(fileformat.CacheFile, "reports_between", refuse)
     for filters in (
         {"countries": ["CL"]},
         {"countries": ["PAN"], "pillars": ["ddps/trust"], "include_mapped": True},
@@ -442,7 +443,7 @@ def test_index_built_from_a_knowledge_base_equals_the_cached_one(
 ) -> None:
     """The postings, report table and every record agree between a built and a cached index."""
     built = query.Index.build(loaded)
-    hit = cache._read(*cache_file)
+    hit = cached.read(*cache_file)
     assert isinstance(hit, cache.CachedKnowledgeBase)
     stored = hit.query_index
     assert isinstance(stored, query.Index)
