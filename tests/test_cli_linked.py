@@ -91,9 +91,9 @@ def test_export_jobs_do_not_change_the_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--jobs 1 and --jobs 2 (forced to fork on this small corpus) write the same file."""
-    from policykb.linked import rdf
+    from policykb.linked import parallel
 
-    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    monkeypatch.setattr(parallel, "MIN_RECOMMENDATIONS", 0)
     outputs = []
     for jobs in ("1", "2"):
         target = tmp_path / f"kb-{jobs}.ttl"

@@ -22,7 +22,7 @@ from rdflib.compare import isomorphic
 
 from policykb.datafiles.loader import load
 from policykb.errors import UsageError
-from policykb.linked import export, rdf
+from policykb.linked import export, mapping, parallel, rdf, turtle, vocab
 from policykb.linked.rdf import Lit, Triple, graph_of, to_rdf
 from policykb.model import (
     Contributor,
@@ -213,14 +213,15 @@ def test_check_sees_another_base_iri_as_stale(kb: KnowledgeBase, tmp_path: Path)
 
 
 # ---------------------------------------------------------------------------------------------
-# The direct Turtle writer: byte for byte what pyoxigraph writes for the same triples
+# The mapping's Turtle: byte for byte what pyoxigraph writes for the same triples
 
 SHIPPED = TESTS.parent / "data"
 TURTLE_PREFIXES = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in rdf.PREFIXES.items())
 
 
 def pyoxigraph_turtle(kb: KnowledgeBase, base: str = rdf.DEFAULT_BASE_IRI) -> bytes:
-    """The reference: pyoxigraph serialising the triples of ``kb`` (the export before 0.x)."""
+    """The reference: pyoxigraph's own serialisation of the triples the export holds (parsed
+    back and written again), so the export must be a fixed point of pyoxigraph's serialiser."""
     return rdf.oxigraph_turtle(rdf.triples(kb, base))
 
 
@@ -240,7 +241,7 @@ def pyoxigraph_object(term: ox.NamedNode | ox.Literal) -> str:
 def test_turtle_is_what_pyoxigraph_writes(root: Path, base: str) -> None:
     """The Turtle export equals pyoxigraph's serialisation of rdf.triples, byte for byte."""
     kb = load(root)
-    assert rdf._plain(kb, rdf.check_base_iri(base))  # the direct writer, not the fallback
+    assert mapping.plain(kb, rdf.check_base_iri(base))  # the direct writer, not the fallback
     data = export.serialize(kb, "turtle", base)
     assert data == pyoxigraph_turtle(kb, base)
     assert data.count(b"\n\t") > 100
@@ -325,7 +326,7 @@ def every_branch_kb() -> KnowledgeBase:
 def test_turtle_writer_covers_every_branch() -> None:
     """Every optional field set twice over, odd values in each: still pyoxigraph's bytes."""
     kb = every_branch_kb()
-    assert rdf._plain(kb, rdf.DEFAULT_BASE_IRI)
+    assert mapping.plain(kb, rdf.DEFAULT_BASE_IRI)
     data = rdf.turtle(kb)
     assert data == pyoxigraph_turtle(kb)
     for spelt in (b"a pkb:Publication ;", b'pkb:mapping "guessed"', b'"1.1"', b"@zh-hant-tw"):
@@ -380,7 +381,7 @@ def test_knowledge_bases_the_writer_does_not_vouch_for_go_through_pyoxigraph(
         ),
         "base under a prefix": lambda: kb,
     }[change]()
-    assert not rdf._plain(changed, rdf.check_base_iri(base))
+    assert not mapping.plain(changed, rdf.check_base_iri(base))
     assert rdf.turtle(changed, base) == pyoxigraph_turtle(changed, base)
 
 
@@ -398,31 +399,31 @@ def test_an_invalid_iri_still_fails(report_id: str, base: str) -> None:
 def test_strings_are_escaped_as_oxigraph_escapes_them() -> None:
     """Every code point, in a plain, a language-tagged and a typed literal."""
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
-    assert rdf._quoted(every) == pyoxigraph_object(ox.Literal(every))
+    assert turtle.quoted(every) == pyoxigraph_object(ox.Literal(every))
     tagged = rdf.Lit(every, "en")
-    assert rdf._literal(tagged) == pyoxigraph_object(ox.Literal(every, language="en"))
-    typed = rdf.Lit(every, None, rdf.ANY_URI)
-    assert rdf._literal(typed) == pyoxigraph_object(
-        ox.Literal(every, datatype=ox.NamedNode(rdf.ANY_URI))
+    assert turtle.literal(tagged) == pyoxigraph_object(ox.Literal(every, language="en"))
+    typed = rdf.Lit(every, None, vocab.ANY_URI)
+    assert turtle.literal(typed) == pyoxigraph_object(
+        ox.Literal(every, datatype=ox.NamedNode(vocab.ANY_URI))
     )
 
 
 @pytest.mark.parametrize(
     ("value", "datatype"),
     [
-        *((v, rdf.INTEGER) for v in ("1", "-12", "+3", "007", "1.0", "", "1e3", " 1", "١")),
-        *((v, rdf.XSD_NS + "decimal") for v in ("1.5", "-.5", "+0.0", "1.", "1", ".")),
-        *((v, rdf.XSD_NS + "double") for v in ("1e3", "1.5E-2", ".5e1", "1.e1", "e3", "1.5")),
-        *((v, rdf.XSD_NS + "boolean") for v in ("true", "false", "1", "True")),
-        ("2024", rdf.G_YEAR),
-        ("x", rdf.STRING),
+        *((v, vocab.INTEGER) for v in ("1", "-12", "+3", "007", "1.0", "", "1e3", " 1", "١")),
+        *((v, vocab.XSD_NS + "decimal") for v in ("1.5", "-.5", "+0.0", "1.", "1", ".")),
+        *((v, vocab.XSD_NS + "double") for v in ("1e3", "1.5E-2", ".5e1", "1.e1", "e3", "1.5")),
+        *((v, vocab.XSD_NS + "boolean") for v in ("true", "false", "1", "True")),
+        ("2024", vocab.G_YEAR),
+        ("x", vocab.STRING),
     ],
 )
 def test_bare_numbers_as_oxigraph_writes_them(value: str, datatype: str) -> None:
     """Integers, decimals, doubles and booleans in Turtle's short form when their lexical form
     allows it, quoted and typed otherwise."""
     literal = ox.Literal(value, datatype=ox.NamedNode(datatype))
-    assert rdf._literal(rdf.Lit(value, None, datatype)) == pyoxigraph_object(literal)
+    assert turtle.literal(rdf.Lit(value, None, datatype)) == pyoxigraph_object(literal)
 
 
 @pytest.mark.parametrize(
@@ -432,14 +433,14 @@ def test_bare_numbers_as_oxigraph_writes_them(value: str, datatype: str) -> None
 def test_iris_as_oxigraph_writes_them(local: str) -> None:
     """An IRI under a prefix: prefix:local, escaped as Oxigraph escapes it, or <…> when it
     can't be written so; constants of the vocabulary likewise."""
-    for iri in (rdf.COUNTRY_NS + local, rdf.PKB_NS + local, "http://example.org/" + local):
-        assert rdf._iri(iri) == pyoxigraph_object(ox.NamedNode(iri)), iri
-    assert rdf._iri(rdf.COUNTRY_NS) == "country:"
+    for iri in (vocab.COUNTRY_NS + local, vocab.PKB_NS + local, "http://example.org/" + local):
+        assert turtle.iri(iri) == pyoxigraph_object(ox.NamedNode(iri)), iri
+    assert turtle.iri(vocab.COUNTRY_NS) == "country:"
 
 
 def test_turtle_starts_with_pyoxigraphs_prefixes() -> None:
     """The prefix lines are pyoxigraph's own (its order: longest namespace first)."""
-    prefixes = rdf._turtle_prefixes().decode()
+    prefixes = turtle.prefix_lines().decode()
     assert sorted(prefixes.splitlines()) == sorted(TURTLE_PREFIXES.splitlines())
 
 
@@ -511,7 +512,7 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             pids.append(pid)
         return pid
 
-    monkeypatch.setattr(rdf.os, "fork", counted_fork)
+    monkeypatch.setattr(parallel.os, "fork", counted_fork)
     return pids
 
 
@@ -523,7 +524,7 @@ def test_a_large_knowledge_base_is_written_by_two_processes_to_the_same_bytes(
     forks: list[int],
 ) -> None:
     kb = many_reports_kb(250)  # 4,750 recommendations: over the threshold
-    assert sum(len(r.recommendations) for r in kb.reports) >= rdf.PARALLEL_MIN_RECOMMENDATIONS
+    assert sum(len(r.recommendations) for r in kb.reports) >= parallel.MIN_RECOMMENDATIONS
     serial = written(kb, jobs=1)
     assert forks == []
     assert written(kb, jobs=2) == serial
@@ -545,7 +546,7 @@ def test_the_halves_join_into_the_serial_bytes(
         assert b"country:FJI a dcterms:Location" in written(kb, jobs=1)
     else:
         kb = load(SHIPPED)
-    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    monkeypatch.setattr(parallel, "MIN_RECOMMENDATIONS", 0)
     assert written(kb, jobs=2) == written(kb, jobs=1) == pyoxigraph_turtle(kb)
     assert len(forks) == 1  # the jobs=2 call forks, jobs=1 never does
 
@@ -571,8 +572,8 @@ def test_a_child_that_fails_leaves_the_parent_to_write_everything(
     status: int, forks: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kb = load(SHIPPED)
-    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
-    monkeypatch.setattr(rdf, "_child_reports", _exits(status))
+    monkeypatch.setattr(parallel, "MIN_RECOMMENDATIONS", 0)
+    monkeypatch.setattr(parallel, "_child_reports", _exits(status))
     assert written(kb, jobs=2) == pyoxigraph_turtle(kb)
     assert len(forks) == 1
 
@@ -587,12 +588,12 @@ def test_a_child_that_raises_exits_and_never_runs_the_parents_code() -> None:
     script = (
         "import io, os\n"
         "from pathlib import Path\n"
-        "from policykb.linked import rdf\n"
+        "from policykb.linked import parallel, rdf\n"
         "from policykb.datafiles.loader import load\n"
         "def raising_child(*args):\n"
         "    raise RuntimeError('the child fails before its verdict')\n"
-        "rdf.PARALLEL_MIN_RECOMMENDATIONS = 0\n"
-        "rdf._child_reports = raising_child\n"
+        "parallel.MIN_RECOMMENDATIONS = 0\n"
+        "parallel._child_reports = raising_child\n"
         f"kb = load(Path({str(SHIPPED)!r}))\n"
         "out = io.BytesIO()\n"
         "rdf.write_turtle(kb, out, jobs=2)\n"
@@ -615,7 +616,7 @@ def test_the_childs_bytes_join_a_real_file_through_the_kernel(
     and after; a kernel that refuses makes the copy go through Python, to the same bytes, and
     a spill file found short (0 bytes sent) is an error, never a quietly truncated export."""
     kb = load(SHIPPED)
-    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    monkeypatch.setattr(parallel, "MIN_RECOMMENDATIONS", 0)
     sent: list[int] = []
     real_sendfile = os.sendfile
 
@@ -627,7 +628,7 @@ def test_the_childs_bytes_join_a_real_file_through_the_kernel(
             return 0
         return real_sendfile(out_fd, in_fd, offset, count)
 
-    monkeypatch.setattr(rdf.os, "sendfile", sendfile)
+    monkeypatch.setattr(parallel.os, "sendfile", sendfile)
     target = tmp_path / "kb.ttl"
     expected = pyoxigraph_turtle(kb)
     with target.open("wb") as out:
@@ -649,8 +650,8 @@ def test_no_fork_with_one_cpu_or_another_thread(monkeypatch: pytest.MonkeyPatch)
         raise AssertionError("forked")
 
     kb = load(SHIPPED)
-    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
-    monkeypatch.setattr(rdf.os, "fork", refuse)
+    monkeypatch.setattr(parallel, "MIN_RECOMMENDATIONS", 0)
+    monkeypatch.setattr(parallel.os, "fork", refuse)
     expected = pyoxigraph_turtle(kb)
     assert written(kb, jobs=1) == expected
     stop = threading.Event()
@@ -679,7 +680,7 @@ def test_an_export_that_fails_midway_leaves_the_old_file(
     target = tmp_path / "kb.ttl"
     target.write_bytes(b"old")
     calls = []
-    real_report = rdf._TurtleWriter.report
+    real_report = mapping.Statements.report
 
     def report_then_fail(self: Any, report: Report) -> None:
         calls.append(report.id)
@@ -687,7 +688,7 @@ def test_an_export_that_fails_midway_leaves_the_old_file(
             raise KeyboardInterrupt
         real_report(self, report)
 
-    monkeypatch.setattr(rdf._TurtleWriter, "report", report_then_fail)
+    monkeypatch.setattr(mapping.Statements, "report", report_then_fail)
     with pytest.raises(KeyboardInterrupt):
         export.write_file(kb, "turtle", target)
     assert target.read_bytes() == b"old"
@@ -708,7 +709,7 @@ def test_a_cached_knowledge_base_is_written_in_two_reading_each_half_once(
     cache.load_cached(SHIPPED)
     hit = cache.load_cached(SHIPPED)
     assert isinstance(hit, cache.CachedKnowledgeBase)
-    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    monkeypatch.setattr(parallel, "MIN_RECOMMENDATIONS", 0)
     assert written(hit, jobs=2) == pyoxigraph_turtle(load(SHIPPED))
     assert len(forks) == 1
     assert hit._loaded() is None  # the parent never read all the reports
@@ -738,15 +739,15 @@ def test_halves_that_are_not_plain_go_through_pyoxigraph(
     else:
         kb = _renamed(kb, 5, kb.reports[0].id)
     expected = pyoxigraph_turtle(kb)
-    monkeypatch.setattr(rdf, "PARALLEL_MIN_RECOMMENDATIONS", 0)
+    monkeypatch.setattr(parallel, "MIN_RECOMMENDATIONS", 0)
     fallbacks: list[int] = []
-    real_fallback = rdf.oxigraph_turtle
+    real_fallback = rdf._canonical
 
-    def fallback(rows: Any) -> bytes:
+    def fallback(kb: KnowledgeBase, base: str) -> bytes:
         fallbacks.append(1)
-        return real_fallback(rows)
+        return real_fallback(kb, base)
 
-    monkeypatch.setattr(rdf, "oxigraph_turtle", fallback)
+    monkeypatch.setattr(rdf, "_canonical", fallback)
     assert written(kb, jobs=2) == expected
     assert len(forks) == 1
     assert fallbacks == [1]  # the whole knowledge base went through pyoxigraph, once

@@ -13,7 +13,8 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS
 from policykb.datafiles.loader import load
 from policykb.errors import UsageError
 from policykb.linked.export import shipped_file
-from policykb.linked.rdf import BIBO, COUNTRY_NS, PKB, P, check_base_iri, to_rdf, triples
+from policykb.linked.rdf import to_rdf, triples
+from policykb.linked.vocab import BIBO, COUNTRY_NS, PKB, P, check_base_iri
 from policykb.model import KnowledgeBase
 
 FIXTURE = Path(__file__).parent / "data" / "rdf" / "kb"
@@ -272,7 +273,7 @@ def test_every_vocabulary_constant_is_a_declared_term() -> None:
     typo
     check rdflib's closed namespaces gave (a misspelt term would silently mint a new IRI).
     """
-    from policykb.linked import rdf
+    from policykb.linked import vocab as rdf
 
     closed = [DCTERMS, ORG, PROV, RDF, namespace.SDO, SKOS, namespace.XSD, rdf.PKB, BIBO]
     constants = {
@@ -297,7 +298,7 @@ def test_every_vocabulary_constant_is_a_declared_term() -> None:
 
 def test_pkb_namespace_is_made_from_the_term_list() -> None:
     """PKB is a closed rdflib namespace holding exactly PKB_TERMS, and P maps each to its IRI."""
-    from policykb.linked import rdf
+    from policykb.linked import vocab as rdf
 
     assert list(PKB.__annotations__) == list(rdf.PKB_TERMS) == list(P)
     assert all(PKB[name] == URIRef(iri) for name, iri in P.items())

@@ -11,7 +11,7 @@ import pytest
 
 from policykb.datafiles.loader import load
 from policykb.errors import UsageError
-from policykb.linked.rdf import COUNTRY_NS, Lit, triples
+from policykb.linked.rdf import triples
 from policykb.linked.sparql import (
     SparqlResult,
     query,
@@ -21,6 +21,7 @@ from policykb.linked.sparql import (
     short,
     store,
 )
+from policykb.linked.vocab import COUNTRY_NS, Lit
 from policykb.model import KnowledgeBase
 
 FIXTURE = Path(__file__).parent / "data" / "rdf" / "kb"

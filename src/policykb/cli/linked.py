@@ -16,9 +16,7 @@ import typer
 
 from policykb.cli.app import app, escape, knowledge_base, out, say
 from policykb.errors import ExitCode, UsageError
-
-#: policykb.linked.rdf.DEFAULT_BASE_IRI, repeated so that loading the CLI does not import rdflib
-DEFAULT_BASE_IRI = "https://w3id.org/policykb/"
+from policykb.linked.vocab import DEFAULT_BASE_IRI
 
 
 class ExportFormat(StrEnum):

@@ -1,12 +1,11 @@
 """Knowledge base -> files: RDF in four syntaxes, GraphML and CSV, written atomically.
 
-Turtle is written directly by :func:`policykb.linked.rdf.turtle`:
-the bytes pyoxigraph would write for
-:func:`policykb.linked.rdf.triples`, without building a pyoxigraph term per triple. N-Triples and
-RDF/XML are that Turtle parsed and re-serialised by pyoxigraph (the same triples in the same
-order; rdflib's serialisers are 50 times slower on large corpora). JSON-LD is written here: one
-node object per subject, compacted with the policykb ``@context`` (the same context the package
-ships as ``ontology/context.jsonld``), inlined so that the file parses offline. Every output is
+Turtle is the statements of :mod:`policykb.linked.mapping` (:func:`policykb.linked.rdf.turtle`).
+N-Triples and RDF/XML are that Turtle parsed and re-serialised by pyoxigraph (the same triples
+in the same order; rdflib's serialisers are 50 times slower on large corpora). JSON-LD is
+written here from :func:`policykb.linked.rdf.triples`: one node object per subject, compacted
+with the policykb ``@context`` (the same context the package ships as
+``ontology/context.jsonld``), inlined so that the file parses offline. Every output is
 deterministic: the same knowledge base gives the same bytes. Nothing here imports rdflib.
 """
 
@@ -24,16 +23,8 @@ from typing import Any, BinaryIO
 
 from policykb.errors import UsageError
 from policykb.gcpause import no_gc
-from policykb.linked.rdf import (
-    DEFAULT_BASE_IRI,
-    PREFIXES,
-    Lit,
-    Triple,
-    check_base_iri,
-    triples,
-    turtle,
-    write_turtle,
-)
+from policykb.linked.rdf import triples, turtle, write_turtle
+from policykb.linked.vocab import DEFAULT_BASE_IRI, PREFIXES, Lit, Triple, check_base_iri
 from policykb.model import KnowledgeBase
 
 #: ``--format`` -> the file name ``--all`` writes it under.

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from policykb.errors import EndpointError, UsageError
-from policykb.linked.rdf import DEFAULT_BASE_IRI
+from policykb.linked.vocab import DEFAULT_BASE_IRI
 from policykb.model import KnowledgeBase
 
 TOKEN_VAR = "POLICYKB_SPARQL_TOKEN"

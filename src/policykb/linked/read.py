@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from policykb.errors import UsageError
-from policykb.linked.rdf import (
+from policykb.linked.vocab import (
     ABSTRACT,
     ALTERNATIVE,
     BROADER,

@@ -14,7 +14,8 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from policykb.errors import Issue, make_issue
-from policykb.linked.rdf import COUNTRY_NS, DEFAULT_BASE_IRI, PREFIXES, check_base_iri, to_rdf
+from policykb.linked.rdf import to_rdf
+from policykb.linked.vocab import COUNTRY_NS, DEFAULT_BASE_IRI, PREFIXES, check_base_iri
 
 if TYPE_CHECKING:
     from rdflib import Graph

@@ -1,9 +1,9 @@
 """SPARQL over the knowledge base, on a pyoxigraph in-memory store (not rdflib's query engine).
 
-:func:`query` loads :func:`policykb.linked.rdf.triples` into a store, runs the query with the common
-prefixes pre-bound, and returns a plain :class:`SparqlResult`. ``--format json`` is the W3C
-SPARQL 1.1 Query Results JSON format and ``--format csv`` the W3C SPARQL 1.1 CSV format, so
-other SPARQL tools read them as they would a store's answer.
+:func:`query` loads the Turtle of :mod:`policykb.linked.mapping` into a store, runs the query
+with the common prefixes pre-bound, and returns a plain :class:`SparqlResult`. ``--format
+json`` is the W3C SPARQL 1.1 Query Results JSON format and ``--format csv`` the W3C SPARQL 1.1
+CSV format, so other SPARQL tools read them as they would a store's answer.
 """
 
 from __future__ import annotations
@@ -15,17 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from policykb.errors import UsageError
-from policykb.linked.rdf import (
-    DEFAULT_BASE_IRI,
-    PREFIXES,
-    STRING,
-    Lit,
-    Term,
-    Triple,
-    check_base_iri,
-    oxigraph_terms,
-    turtle,
-)
+from policykb.linked.rdf import oxigraph_terms, plain_term, turtle
+from policykb.linked.vocab import DEFAULT_BASE_IRI, PREFIXES, Lit, Term, Triple, check_base_iri
 from policykb.model import KnowledgeBase
 
 ResultKind = Literal["select", "ask", "graph"]
@@ -61,20 +52,7 @@ def store(kb: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> Any:
 
 
 def _plain(term: Any) -> Term | None:
-    from pyoxigraph import BlankNode, Literal, NamedNode
-
-    if term is None:
-        return None
-    if isinstance(term, NamedNode):
-        return str(term.value)
-    if isinstance(term, BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, Literal):
-        datatype = str(term.datatype.value)
-        if term.language:
-            return Lit(term.value, term.language)
-        return Lit(term.value, None, None if datatype == STRING else datatype)
-    return str(term)  # an RDF-star triple term: shown as text
+    return None if term is None else plain_term(term)
 
 
 def run(oxigraph_store: Any, text: str, base_iri: str = DEFAULT_BASE_IRI) -> SparqlResult:

@@ -1,0 +1,680 @@
+"""The RDF mapping, written once: which statements each kind of item yields, as Turtle.
+
+A framework is a ``skos:ConceptScheme``, its pillars and elements ``skos:Concept``\\ s, a report a
+``pkb:Publication`` (and schema.org/BIBO classes by its type), a recommendation a
+``pkb:PolicyRecommendation``, an organisation an ``org:FormalOrganization``, a crosswalk a
+``pkb:Crosswalk`` with one ``pkb:ConceptMatch`` per match and the SKOS mapping triple itself, a
+country the EU authority IRI (DESIGN §6). :class:`Statements` has one method per kind; each
+collects the subject's ``predicate objects`` parts and writes them as one Turtle statement.
+
+Every other form of the RDF derives from these statements (:mod:`policykb.linked.rdf`): the
+Turtle export is them; ``triples``, the rdflib graph, N-Triples, RDF/XML, JSON-LD and the SPARQL
+store are them parsed by pyoxigraph. So adding a predicate is one line here (plus its inverse
+in :mod:`policykb.linked.read` for the round trip, and its shape in ``ontology/shapes.ttl``).
+
+No blank nodes: nodes that belong to one item (its citation, contributors, alternative labels,
+crosswalk matches, the cells of ordered lists) get fragment IRIs under the item's IRI
+(``…/report/x#source``, ``…#contributor-1``, ``…#countryList-1``), so every export is stable
+byte for byte and every node can be named in a query. Lists keep their order and repeats: the
+plain triples (``dcterms:spatial``, ``skos:note`` …) say what is there, and an ``rdf:List``
+under the matching ``pkb:…List`` property, written when a list has two or more members, says
+in what order.
+
+Terms are spelt by :mod:`policykb.linked.turtle` as pyoxigraph spells them, so the statements
+are pyoxigraph's own serialisation byte for byte, as long as the ids that go into IRIs are
+plain slugs (:func:`plain`); :func:`policykb.linked.rdf.write_turtle` canonicalises the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from itertools import chain
+from operator import attrgetter
+from typing import BinaryIO
+
+from policykb import countries
+from policykb.linked.turtle import iri, literal, prefix_lines, quoted
+from policykb.linked.vocab import (
+    ABSTRACT,
+    ALT_LABEL,
+    ALTERNATIVE,
+    ANY_URI,
+    BROADER,
+    CHAPTER,
+    CONCEPT,
+    CONCEPT_SCHEME,
+    CONTRIBUTOR,
+    COUNTRY_NS,
+    DATE_PUBLISHED,
+    DC_TYPE,
+    DEFINITION,
+    DERIVED_FROM,
+    DESCRIPTION,
+    DOI,
+    FIRST,
+    FORMAL_ORGANIZATION,
+    G_YEAR,
+    G_YEAR_MONTH,
+    HAS_TOP_CONCEPT,
+    IDENTIFIER,
+    IN_SCHEME,
+    IS_PART_OF,
+    ISBN,
+    ISSUED,
+    LANGUAGE,
+    LOCATION,
+    MAPPING_VALUES,
+    MATCH_PROPERTIES,
+    NAME,
+    NARROWER,
+    NIL,
+    NOTATION,
+    NOTE,
+    NUMBER,
+    PAGES,
+    PKB_NS,
+    PKB_TERMS,
+    PREF_LABEL,
+    PREFIXES,
+    PUBLISHER,
+    REPORT_CLASSES,
+    REST,
+    SECTION,
+    SOURCE,
+    SPATIAL,
+    STATUS_VALUES,
+    SUB_ORGANIZATION_OF,
+    SUBJECT,
+    TITLE,
+    TOP_CONCEPT_OF,
+    URL,
+    VALUE,
+    XSD_DATE,
+    XSD_LANGUAGE,
+    Lit,
+    concept_iri,
+)
+from policykb.model import (
+    Crosswalk,
+    Element,
+    Framework,
+    KnowledgeBase,
+    LangText,
+    Organisation,
+    Pillar,
+    Recommendation,
+    Report,
+    Source,
+)
+
+# Turtle spellings of the vocabulary's terms, and the pieces statements are made of.
+_SEP = " ;\n\t"  # between the predicates of one subject
+#: ``pkb:`` terms as written, by local name
+_PKB = {name: iri(PKB_NS + name) for name in PKB_TERMS}
+#: a crosswalk relation -> its SKOS mapping property as written
+_MATCH = {relation: iri(prop) for relation, prop in MATCH_PROPERTIES.items()}
+_TYPE = "a"
+_FIRST, _REST, _NIL, _VALUE = iri(FIRST), iri(REST), iri(NIL), iri(VALUE)
+_IDENTIFIER, _TITLE, _ALTERNATIVE = iri(IDENTIFIER), iri(TITLE), iri(ALTERNATIVE)
+_DESCRIPTION, _ABSTRACT, _SOURCE = iri(DESCRIPTION), iri(ABSTRACT), iri(SOURCE)
+_PUBLISHER, _ISSUED, _LANGUAGE = iri(PUBLISHER), iri(ISSUED), iri(LANGUAGE)
+_SPATIAL, _SUBJECT, _IS_PART_OF = iri(SPATIAL), iri(SUBJECT), iri(IS_PART_OF)
+_CONTRIBUTOR, _DC_TYPE = iri(CONTRIBUTOR), iri(DC_TYPE)
+_HAS_TOP_CONCEPT, _TOP_CONCEPT_OF = iri(HAS_TOP_CONCEPT), iri(TOP_CONCEPT_OF)
+_IN_SCHEME, _BROADER, _NARROWER = iri(IN_SCHEME), iri(BROADER), iri(NARROWER)
+_PREF_LABEL, _ALT_LABEL, _DEFINITION = iri(PREF_LABEL), iri(ALT_LABEL), iri(DEFINITION)
+_NOTATION, _NOTE = iri(NOTATION), iri(NOTE)
+_DERIVED_FROM, _SUB_ORGANIZATION_OF = iri(DERIVED_FROM), iri(SUB_ORGANIZATION_OF)
+_URL, _NAME, _DATE_PUBLISHED = iri(URL), iri(NAME), iri(DATE_PUBLISHED)
+_DOI, _ISBN, _NUMBER = iri(DOI), iri(ISBN), iri(NUMBER)
+_CHAPTER, _SECTION, _PAGES = iri(CHAPTER), iri(SECTION), iri(PAGES)
+_POSITION, _CITATION, _ACTOR = _PKB["position"], _PKB["citation"], _PKB["actor"]
+_ANY_URI = "^^" + iri(ANY_URI)
+_G_YEAR = "^^" + iri(G_YEAR)
+_XSD_LANGUAGE = "^^" + iri(XSD_LANGUAGE)
+_A_CITATION = f"{_TYPE} {_PKB['Citation']}"
+_A_FRAMEWORK = f"{_TYPE} {iri(CONCEPT_SCHEME)} , {_PKB['Framework']}"
+_A_PILLAR = f"{_TYPE} {iri(CONCEPT)} , {_PKB['Pillar']}"
+_A_ELEMENT = f"{_TYPE} {iri(CONCEPT)} , {_PKB['Element']}"
+_A_ORGANISATION = f"{_TYPE} {iri(FORMAL_ORGANIZATION)}"
+_A_LOCATION = f"{_TYPE} {iri(LOCATION)}"
+_A_PUBLICATION = f"{_TYPE} {_PKB['Publication']}"
+_A_REPORT = {
+    kind: " , ".join([_A_PUBLICATION, *map(iri, classes)])
+    for kind, classes in REPORT_CLASSES.items()
+}
+_A_RECOMMENDATION = f"{_TYPE} {_PKB['PolicyRecommendation']}"
+_A_CONTRIBUTOR = f"{_TYPE} {_PKB['Contributor']}"
+_A_ALTERNATIVE_LABEL = f"{_TYPE} {_PKB['AlternativeLabel']}"
+_A_CROSSWALK = f"{_TYPE} {_PKB['Crosswalk']}"
+_A_CONCEPT_MATCH = f"{_TYPE} {_PKB['ConceptMatch']}"
+_MAPPING = {value: iri(term) for value, term in MAPPING_VALUES.items()}
+_STATUS = {value: iri(term) for value, term in STATUS_VALUES.items()}
+_REC_HEAD = f"{_A_RECOMMENDATION}{_SEP}{_IDENTIFIER} "
+_AREA = _PKB["area"]
+
+
+def _rec_tail(mapping: str, status: str) -> str:
+    """A recommendation's ``pkb:mapping`` and ``pkb:status`` parts (an unknown value: a literal)."""
+    spelt_mapping = _MAPPING.get(mapping) or quoted(mapping)
+    spelt_status = _STATUS.get(status) or quoted(status)
+    return f"{_SEP}{_PKB['mapping']} {spelt_mapping}{_SEP}{_PKB['status']} {spelt_status}"
+
+
+#: :func:`_rec_tail` of each pair of known values, made once
+_REC_TAILS = {(m, st): _rec_tail(m, st) for m in MAPPING_VALUES for st in STATUS_VALUES}
+
+
+def _date(value: str) -> str:
+    """A report's date as written, typed by its form (xsd:date, gYearMonth, gYear) or a string."""
+    datatype = None
+    if re.fullmatch(r"[0-9]{4}", value):
+        datatype = G_YEAR
+    elif re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
+        datatype = G_YEAR_MONTH
+    elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            date.fromisoformat(value)
+            datatype = XSD_DATE
+        except ValueError:
+            pass  # not a date on the calendar: kept as a plain string
+    return literal(Lit(value, None, datatype))
+
+
+class Statements:
+    """Writes the Turtle statements of a knowledge base's items to a binary stream.
+
+    Each kind of item has a method: ``po`` collects the ``predicate objects`` parts of the
+    subject's statement (the objects of one predicate joined by `` , ``), ``later`` the
+    statements of the item's dependent nodes (citation, contributors, list cells …), written
+    right after it. Data IRIs are written ``<…>``: :func:`plain` makes sure no prefix applies.
+    Statements collect in ``chunks`` until :meth:`drain` encodes and writes them.
+    """
+
+    def __init__(self, base: str, out: BinaryIO) -> None:
+        from pyoxigraph import Literal as OxLiteral
+
+        self.base = base
+        self.out = out
+        self.written = 0  # bytes written to ``out``
+        self.chunks: list[str] = []
+        self.later: list[str] = []
+        self.countries: set[str] = set()
+        self.matches: set[tuple[str, str, str]] = set()
+        self.country_iris: dict[str, str] = {}
+        self.spelt: dict[str, str] = {}  # the literals that repeat (areas, citations, URLs)
+        self.langs: dict[str, str] = {}
+        self._ox_literal = OxLiteral
+
+    # -- terms
+
+    def country(self, code: str) -> str:
+        found = self.country_iris.get(code)
+        if found is None:
+            found = self.country_iris[code] = iri(COUNTRY_NS + code)
+        return found
+
+    def repeated(self, value: str) -> str:
+        found = self.spelt.get(value)
+        if found is None:
+            found = self.spelt[value] = quoted(value)
+        return found
+
+    def texts(self, text: LangText) -> list[str]:
+        """A text's translations as language-tagged literals (tags normalised by pyoxigraph)."""
+        langs = self.langs
+        out = []
+        for lang, value in text.values:
+            tag = langs.get(lang)
+            if tag is None:
+                # pyoxigraph checks the tag (raising on a malformed one) and normalises its case
+                tag = langs[lang] = f"@{self._ox_literal('', language=lang.lower()).language}"
+            out.append(quoted(value) + tag)
+        return out
+
+    # -- statements
+
+    def statement(self, subject: str, po: list[str]) -> None:
+        """``<subject> po ; po … .`` followed by the item's dependent nodes."""
+        self.emit(f"<{subject}> {_SEP.join(po)} .\n")
+
+    def emit(self, text: str) -> None:
+        """A whole statement, followed by the statements of the item's dependent nodes."""
+        self.chunks.append(text)
+        if self.later:
+            self.chunks += self.later
+            self.later = []
+
+    def drain(self) -> None:
+        """Write out the statements so far (the text never exists whole, only in pieces).
+
+        Each statement is encoded on its own: joined first, one non-ASCII character would make
+        the whole report's text a wider string, slower to build and to encode.
+        """
+        self.write(b"".join([chunk.encode() for chunk in self.chunks]))
+        self.chunks = []
+
+    def write(self, data: bytes) -> None:
+        self.out.write(data)
+        self.written += len(data)
+
+    def values(self, po: list[str], s: str, direct: str, name: str, values: list[str]) -> None:
+        """``s direct v`` for each value, and when there are two or more, the ordered list.
+
+        ``direct`` is the predicate as written, ``name`` the local name of the pkb: list property.
+        """
+        if values:
+            po.append(self.part(s, direct, name, values))
+
+    def part(self, s: str, direct: str, name: str, values: list[str]) -> str:
+        """:meth:`values` of one or more values, as one part (a list's cells go ``later``)."""
+        if len(values) == 1:
+            return f"{direct} {values[0]}"
+        cell = f"<{s}#{name}-"  # the list's cells are <s#name-1>, <s#name-2> …
+        cells = ""  # a loop, not a comprehension: lists are short, and a comprehension is a call
+        for i, value in enumerate(values[:-1], 1):
+            cells += f"{cell}{i}> {_FIRST} {value} ;\n\t{_REST} {cell}{i + 1}> .\n"
+        self.later.append(
+            f"{cells}{cell}{len(values)}> {_FIRST} {values[-1]} ;\n\t{_REST} {_NIL} .\n"
+        )
+        unique = " , ".join(dict.fromkeys(values))
+        return f"{direct} {unique}{_SEP}{_PKB[name]} {cell}1>"
+
+    def country_values(
+        self, po: list[str], s: str, direct: str, name: str, codes: Sequence[str]
+    ) -> None:
+        if codes:
+            self.values(po, s, direct, name, self.country_list(codes))
+
+    def country_list(self, codes: Sequence[str]) -> list[str]:
+        """The countries' IRIs as written, each noted for its node in :meth:`country_nodes`."""
+        self.countries.update(codes)
+        iris = self.country_iris
+        return [iris.get(c) or self.country(c) for c in codes]
+
+    def citation(self, po: list[str], s: str, source: Source | None) -> None:
+        if source is not None:
+            head, node = self.citation_parts(s, source)
+            po.append(head)
+            self.later.append(node)
+
+    def citation_parts(self, s: str, source: Source) -> tuple[str, str]:
+        """The subject's ``pkb:citation …`` part, and the statement of its citation node."""
+        node = f"<{s}#source>"
+        if source.report is not None:
+            report = f"<{self.base}report/{source.report}>"
+            head = f"{_CITATION} {node}{_SEP}{_DERIVED_FROM} {report}"
+            cites = f"{_SEP}{_SOURCE} {report}"
+        else:
+            head, cites = f"{_CITATION} {node}", ""
+        # each optional part on its own, then the statement in one f-string
+        known, repeated = self.spelt.get, self.repeated
+        chapter = section = page = note = url = ""
+        if (value := source.chapter) is not None:
+            chapter = f"{_SEP}{_CHAPTER} {known(value) or repeated(value)}"
+        if (value := source.section) is not None:
+            section = f"{_SEP}{_SECTION} {known(value) or repeated(value)}"
+        if (value := source.page) is not None:
+            page = f"{_SEP}{_PAGES} {quoted(value)}"
+        if (value := source.note) is not None:
+            note = f"{_SEP}{_NOTE} {known(value) or repeated(value)}"
+        if (value := source.url) is not None:
+            url = f"{_SEP}{_URL} {known(value) or repeated(value)}{_ANY_URI}"
+        return head, f"{node} {_A_CITATION}{cites}{chapter}{section}{page}{note}{url} .\n"
+
+    def framework(self, framework: Framework) -> None:
+        s = f"{self.base}framework/{framework.id}"
+        po = [
+            _A_FRAMEWORK,
+            f"{_IDENTIFIER} {quoted(framework.id)}",
+            f"{_TITLE} {quoted(framework.title)}",
+        ]
+        alt_titles = [quoted(t) for t in framework.alt_titles]
+        self.values(po, s, _ALTERNATIVE, "alternativeTitleList", alt_titles)
+        if framework.defined_in is not None:
+            po.append(f"{_SOURCE} <{self.base}report/{framework.defined_in}>")
+        po.append(f"{_PKB['pillarTerm']} {quoted(framework.pillar_term)}")
+        po.append(f"{_PKB['elementTerm']} {quoted(framework.element_term)}")
+        if framework.description is not None:
+            po.append(f"{_DESCRIPTION} {quoted(framework.description)}")
+        if framework.pillars:
+            tops = " , ".join(f"<{s}/{pillar.id}>" for pillar in framework.pillars)
+            po.append(f"{_HAS_TOP_CONCEPT} {tops}")
+        self.values(po, s, _NOTE, "noteList", [quoted(n) for n in framework.notes])
+        self.citation(po, s, framework.source)
+        self.statement(s, po)
+        for position, pillar in enumerate(framework.pillars, 1):
+            self.concept(s, framework.id, pillar, position, None)
+
+    def concept(
+        self,
+        scheme: str,
+        framework_id: str,
+        node: Pillar | Element,
+        position: int,
+        pillar: str | None,
+    ) -> None:
+        s = f"{scheme}/{node.id}"
+        po = [
+            _A_PILLAR if pillar is None else _A_ELEMENT,
+            f"{_IDENTIFIER} {quoted(f'{framework_id}/{node.id}')}",
+            f"{_IN_SCHEME} <{scheme}>",
+            f"{_TOP_CONCEPT_OF} <{scheme}>" if pillar is None else f"{_BROADER} <{pillar}>",
+            f"{_POSITION} {position}",
+        ]
+        labels = self.texts(node.label)
+        if labels:
+            po.append(f"{_PREF_LABEL} {' , '.join(labels)}")
+        if node.definition is not None:
+            definitions = self.texts(node.definition)
+            if definitions:
+                po.append(f"{_DEFINITION} {' , '.join(definitions)}")
+        if node.notation is not None:
+            po.append(f"{_NOTATION} {quoted(node.notation)}")
+        alt_texts = [self.texts(alt) for alt in node.alt_labels]
+        alt_labels = dict.fromkeys(text for texts in alt_texts for text in texts)
+        if alt_labels:
+            po.append(f"{_ALT_LABEL} {' , '.join(alt_labels)}")
+        if node.alt_labels:
+            nodes = [f"<{s}#alt-label-{i}>" for i in range(1, len(node.alt_labels) + 1)]
+            po.append(f"{_PKB['alternativeLabel']} {' , '.join(nodes)}")
+            for i, (label, texts) in enumerate(zip(nodes, alt_texts, strict=True), 1):
+                parts = [_A_ALTERNATIVE_LABEL, f"{_POSITION} {i}"]
+                if texts:
+                    parts.append(f"{_VALUE} {' , '.join(texts)}")
+                self.later.append(f"{label} {_SEP.join(parts)} .\n")
+        self.citation(po, s, node.source)
+        if isinstance(node, Pillar) and node.elements:
+            narrower = " , ".join(f"<{scheme}/{element.id}>" for element in node.elements)
+            po.append(f"{_NARROWER} {narrower}")
+        self.statement(s, po)
+        if isinstance(node, Pillar):
+            for i, element in enumerate(node.elements, 1):
+                self.concept(scheme, framework_id, element, i, s)
+
+    def organisation(self, organisation: Organisation) -> None:
+        s = f"{self.base}org/{organisation.id}"
+        po = [_A_ORGANISATION, f"{_IDENTIFIER} {quoted(organisation.id)}"]
+        labels = self.texts(organisation.label)
+        if labels:
+            po.append(f"{_PREF_LABEL} {' , '.join(labels)}")
+        if organisation.acronym is not None:
+            acronym = quoted(organisation.acronym)
+            po.append(f"{_PKB['acronym']} {acronym}")
+            po.append(f"{_ALT_LABEL} {acronym}")
+        if organisation.country is not None:
+            self.countries.add(organisation.country)
+            po.append(f"{_SPATIAL} {self.country(organisation.country)}")
+        if organisation.parent is not None:
+            po.append(f"{_SUB_ORGANIZATION_OF} <{self.base}org/{organisation.parent}>")
+        if organisation.url is not None:
+            po.append(f"{_URL} {quoted(organisation.url)}{_ANY_URI}")
+        self.citation(po, s, organisation.source)
+        self.statement(s, po)
+
+    def report(self, report: Report) -> None:
+        base = self.base
+        s = f"{base}report/{report.id}"
+        types = _A_REPORT.get(report.type)
+        po = [_A_PUBLICATION if types is None else types]
+        if types is None:
+            po.append(f"{_DC_TYPE} {quoted(report.type)}")
+        po.append(f"{_IDENTIFIER} {quoted(report.id)}")
+        po.append(f"{_TITLE} {quoted(report.title)}")
+        alt_titles = [quoted(t) for t in report.alt_titles]
+        self.values(po, s, _ALTERNATIVE, "alternativeTitleList", alt_titles)
+        po.append(f"{_PUBLISHER} <{base}org/{report.publisher}>")
+        if report.year is not None:
+            po.append(f"{_ISSUED} {quoted(f'{report.year:04d}')}{_G_YEAR}")
+        if report.date is not None:
+            po.append(f"{_DATE_PUBLISHED} {_date(report.date)}")
+        if report.series is not None:
+            po.append(f"{_PKB['series']} {self.repeated(report.series)}")
+        for prop, value in ((_NUMBER, report.number), (_DOI, report.doi), (_ISBN, report.isbn)):
+            if value is not None:
+                po.append(f"{prop} {quoted(value)}")
+        if report.url is not None:
+            po.append(f"{_URL} {quoted(report.url)}{_ANY_URI}")
+        po.append(f"{_LANGUAGE} {quoted(report.language)}{_XSD_LANGUAGE}")
+        if report.contributors:
+            nodes = [f"<{s}#contributor-{i}>" for i in range(1, len(report.contributors) + 1)]
+            po.append(f"{_CONTRIBUTOR} {' , '.join(nodes)}")
+            later = self.later.append
+            for i, (node, contributor) in enumerate(
+                zip(nodes, report.contributors, strict=True), 1
+            ):
+                parts = [
+                    _A_CONTRIBUTOR,
+                    f"{_POSITION} {i}",
+                    f"{_NAME} {quoted(contributor.name)}",
+                    f"{_PKB['role']} {self.repeated(contributor.role)}",
+                ]
+                if contributor.affiliation is not None:
+                    parts.append(f"{_PKB['affiliation']} {quoted(contributor.affiliation)}")
+                if contributor.note is not None:
+                    parts.append(f"{_NOTE} {quoted(contributor.note)}")
+                later(f"{node} {_SEP.join(parts)} .\n")
+        self.country_values(po, s, _SPATIAL, "countryList", report.countries)
+        self.country_values(po, s, _PKB["compares"], "comparesList", report.compares)
+        for direct, ordered, ids in (
+            ("defines", "definesList", report.defines),
+            ("applies", "appliesList", report.applies),
+        ):
+            frameworks = [f"<{base}framework/{f}>" for f in ids]
+            self.values(po, s, _PKB[direct], ordered, frameworks)
+        if report.summary is not None:
+            po.append(f"{_ABSTRACT} {quoted(report.summary)}")
+        self.values(po, s, _PKB["gap"], "gapList", [quoted(g) for g in report.gaps])
+        self.values(po, s, _NOTE, "noteList", [quoted(n) for n in report.notes])
+        self.citation(po, s, report.source)
+        self.statement(s, po)
+        for position, recommendation in enumerate(report.recommendations, 1):
+            self.recommendation(s, report.id, recommendation, position)
+        self.drain()
+
+    def recommendation(
+        self, report: str, report_id: str, rec: Recommendation, position: int
+    ) -> None:
+        # The hot path (tens of thousands of calls): each optional part is made on its own,
+        # and the statement is one f-string, so its text is copied once; the common case (one
+        # concept, country or actor) makes no list and no call.
+        base = self.base
+        s = f"{report}/recommendation/{rec.id}"
+        concepts = rec.concepts
+        if len(concepts) == 1:
+            subject = f"{_SEP}{_SUBJECT} <{base}framework/{concepts[0]}>"  # = concept_iri
+        elif concepts:
+            iris = [f"<{base}framework/{c}>" for c in concepts]
+            subject = _SEP + self.part(s, _SUBJECT, "conceptList", iris)
+        else:
+            subject = ""
+        codes = rec.countries
+        if len(codes) == 1:
+            self.countries.add(codes[0])
+            iri = self.country_iris.get(codes[0]) or self.country(codes[0])
+            spatial = f"{_SEP}{_SPATIAL} {iri}"
+        elif codes:
+            spatial = _SEP + self.part(s, _SPATIAL, "countryList", self.country_list(codes))
+        else:
+            spatial = ""
+        actors = rec.actors
+        if len(actors) == 1:
+            actor = f"{_SEP}{_ACTOR} <{base}org/{actors[0]}>"
+        elif actors:
+            iris = [f"<{base}org/{a}>" for a in actors]
+            actor = _SEP + self.part(s, _ACTOR, "actorList", iris)
+        else:
+            actor = ""
+        tail = _REC_TAILS.get((rec.mapping, rec.status)) or _rec_tail(rec.mapping, rec.status)
+        area = rec.area
+        if area is not None:
+            tail += f"{_SEP}{_AREA} {self.spelt.get(area) or self.repeated(area)}"
+        if rec.notes:
+            tail += _SEP + self.part(s, _NOTE, "noteList", [quoted(n) for n in rec.notes])
+        if rec.source is not None:
+            head, node = self.citation_parts(s, rec.source)
+            tail += f"{_SEP}{head}"
+            self.later.append(node)
+        # ids are plain (see _plain): the identifier needs no escaping, nor any IRI
+        self.emit(
+            f'<{s}> {_REC_HEAD}"{report_id}/{rec.id}"{_SEP}{_IS_PART_OF} <{report}>{_SEP}'
+            f"{_POSITION} {position}{_SEP}{_VALUE} {quoted(rec.text)}"
+            f"{subject}{spatial}{actor}{tail} .\n"
+        )
+
+    def crosswalk(self, crosswalk: Crosswalk) -> None:
+        base = self.base
+        s = f"{base}crosswalk/{crosswalk.id}"
+        po = [
+            _A_CROSSWALK,
+            f"{_IDENTIFIER} {quoted(crosswalk.id)}",
+            f"{_TITLE} {quoted(crosswalk.title)}",
+        ]
+        if crosswalk.description is not None:
+            po.append(f"{_DESCRIPTION} {quoted(crosswalk.description)}")
+        self.citation(po, s, crosswalk.source)
+        self.statement(s, po)
+        add = self.chunks.append
+        for i, match in enumerate(crosswalk.matches, 1):
+            source = concept_iri(base, match.source_concept)
+            target = concept_iri(base, match.target_concept)
+            relation = MATCH_PROPERTIES[match.relation]
+            add(
+                f"<{s}#match-{i}> {_A_CONCEPT_MATCH}{_SEP}{_IS_PART_OF} <{s}>{_SEP}"
+                f"{_POSITION} {i}{_SEP}{_PKB['matchSource']} <{source}>{_SEP}"
+                f"{_PKB['matchTarget']} <{target}>{_SEP}"
+                f"{_PKB['matchRelation']} {_MATCH[match.relation]}{_SEP}"
+                f"{_PKB['justification']} {quoted(match.justification)} .\n"
+            )
+            if (source, relation, target) not in self.matches:
+                self.matches.add((source, relation, target))
+                add(f"<{source}> {_MATCH[match.relation]} <{target}> .\n")
+
+    def country_nodes(self) -> None:
+        for code in sorted(self.countries):
+            po = [_A_LOCATION]
+            alpha_2 = countries.alpha_2(code) if re.fullmatch("[A-Z]{3}", code) else None
+            if alpha_2 is not None:
+                po.append(f"{_PREF_LABEL} {quoted(countries.name(code))}@en")
+                po.append(f"{_NOTATION} {quoted(alpha_2)} , {quoted(code)}")
+            else:
+                po.append(f"{_NOTATION} {quoted(code)}")
+            self.chunks.append(f"{self.country(code)} {_SEP.join(po)} .\n")
+
+
+#: An id :class:`Statements` puts in an IRI as it stands, sure of pyoxigraph's bytes; any other
+#: makes the export canonicalise (see :func:`plain`). The loader's ids are lower-case slugs.
+_PLAIN_IDS = re.compile(r"[A-Za-z0-9_-]+(?:\n[A-Za-z0-9_-]+)*")
+_PLAIN_QIDS = re.compile(r"[A-Za-z0-9_-]+/[A-Za-z0-9_-]+(?:\n[A-Za-z0-9_-]+/[A-Za-z0-9_-]+)*")
+
+
+def plain(kb: KnowledgeBase, base: str, reports: Sequence[Report] | None = None) -> bool:
+    """Whether :class:`Statements` writes ``kb`` exactly as pyoxigraph serialises its triples.
+
+    It does when every id that goes into an IRI is a plain slug (so every IRI is valid as it
+    stands), ids are unique where they name a node (so no two statements share a subject and
+    pyoxigraph would never merge them), and no prefix's namespace overlaps the data IRIs (so
+    they are all written ``<…>``). ``reports`` checks those reports in place of ``kb.reports``
+    (a part of them: the rest of ``kb`` is checked whole).
+    """
+    roots = [f"{base}{kind}/" for kind in ("framework", "report", "org", "crosswalk")]
+    namespaces = PREFIXES.values()
+    if any(r.startswith(ns) or ns.startswith(r) for r in roots for ns in namespaces):
+        return False
+    try:
+        from pyoxigraph import NamedNode
+
+        NamedNode(roots[0])  # the base as pyoxigraph checks it
+    except ValueError:
+        return False
+    ids, qids, unique = _ids_in_iris(kb, kb.reports if reports is None else reports)
+    return (
+        unique
+        and (not ids or _PLAIN_IDS.fullmatch("\n".join(ids)) is not None)
+        and (not qids or _PLAIN_QIDS.fullmatch("\n".join(qids)) is not None)
+    )
+
+
+#: What cannot stand in a Turtle IRI as it is (a backslash would start an escape).
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def check_iris(kb: KnowledgeBase, base: str) -> None:
+    """Raise ValueError when the base or an id cannot be part of an IRI as it stands."""
+    from pyoxigraph import NamedNode
+
+    NamedNode(base)  # raises ValueError for an IRI pyoxigraph refuses
+    ids, qids, _ = _ids_in_iris(kb, kb.reports)
+    for value in chain(ids, qids):
+        if _NOT_IN_IRI.search(value):
+            raise ValueError(f"{value!r} cannot be part of an IRI")
+
+
+def _ids_in_iris(kb: KnowledgeBase, reports: Sequence[Report]) -> tuple[list[str], list[str], bool]:
+    """The ids that go into IRIs, the qualified ones apart, and whether node ids are unique."""
+    unique = True
+    ids: list[str] = []
+    qids: list[str] = []
+    sources: list[Source | None] = []
+    for framework in kb.frameworks:
+        ids.append(framework.id)
+        concepts = list(framework.concepts())
+        unique = unique and len({c.id for c in concepts}) == len(concepts)
+        ids += [c.id for c in concepts]
+        if framework.defined_in is not None:
+            ids.append(framework.defined_in)
+        sources.append(framework.source)
+        sources += [c.node.source for c in concepts]
+    for organisation in kb.organisations:
+        ids.append(organisation.id)
+        ids += [c for c in (organisation.country, organisation.parent) if c is not None]
+        sources.append(organisation.source)
+    for report in reports:
+        ids += (report.id, report.publisher)
+        ids += chain(report.countries, report.compares, report.defines, report.applies)
+        sources.append(report.source)
+        rec_ids = [rec.id for rec in report.recommendations]
+        unique = unique and len(set(rec_ids)) == len(rec_ids)
+        ids += rec_ids
+    for crosswalk in kb.crosswalks:
+        ids.append(crosswalk.id)
+        sources.append(crosswalk.source)
+        qids += chain.from_iterable((m.source_concept, m.target_concept) for m in crosswalk.matches)
+    # what recommendations refer to, distinct (C-level loops: there are tens of thousands)
+    recs = list(chain.from_iterable(map(attrgetter("recommendations"), reports)))
+    ids += set(chain.from_iterable(map(attrgetter("countries"), recs)))
+    ids += set(chain.from_iterable(map(attrgetter("actors"), recs)))
+    qids += set(chain.from_iterable(map(attrgetter("concepts"), recs)))
+    sources += map(attrgetter("source"), recs)
+    cited = set(map(attrgetter("report"), filter(None, sources)))
+    cited.discard(None)
+    ids += cited
+    for items in (kb.frameworks, kb.organisations, reports, kb.crosswalks):
+        unique = unique and len({item.id for item in items}) == len(items)
+    return ids, qids, unique
+
+
+def write_head(writer: Statements, kb: KnowledgeBase) -> None:
+    """The prefixes, then the frameworks and organisations: what comes before the reports."""
+    writer.write(prefix_lines())
+    for framework in kb.frameworks:
+        writer.framework(framework)
+    for organisation in kb.organisations:
+        writer.organisation(organisation)
+    writer.drain()
+
+
+def write_reports(writer: Statements, reports: Sequence[Report]) -> None:
+    """The reports, each followed by its recommendations."""
+    for report in reports:
+        writer.report(report)
+
+
+def write_tail(writer: Statements, kb: KnowledgeBase) -> None:
+    """The crosswalks, then a node for each country named: what comes after the reports."""
+    for crosswalk in kb.crosswalks:
+        writer.crosswalk(crosswalk)
+    writer.country_nodes()
+    writer.drain()
