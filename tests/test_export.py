@@ -22,7 +22,7 @@ from rdflib.compare import isomorphic
 
 from policykb.datafiles.loader import load
 from policykb.errors import UsageError
-from policykb.linked import export, mapping, parallel, rdf, turtle, vocab
+from policykb.linked import export, iris, mapping, parallel, rdf, turtle, vocab
 from policykb.linked.rdf import Lit, Triple, graph_of, to_rdf
 from policykb.model import (
     Contributor,
@@ -241,7 +241,7 @@ def pyoxigraph_object(term: ox.NamedNode | ox.Literal) -> str:
 def test_turtle_is_what_pyoxigraph_writes(root: Path, base: str) -> None:
     """The Turtle export equals pyoxigraph's serialisation of rdf.triples, byte for byte."""
     kb = load(root)
-    assert mapping.plain(kb, rdf.check_base_iri(base))  # the direct writer, not the fallback
+    assert iris.plain(kb, rdf.check_base_iri(base))  # the direct writer, not the fallback
     data = export.serialize(kb, "turtle", base)
     assert data == pyoxigraph_turtle(kb, base)
     assert data.count(b"\n\t") > 100
@@ -326,7 +326,7 @@ def every_branch_kb() -> KnowledgeBase:
 def test_turtle_writer_covers_every_branch() -> None:
     """Every optional field set twice over, odd values in each: still pyoxigraph's bytes."""
     kb = every_branch_kb()
-    assert mapping.plain(kb, rdf.DEFAULT_BASE_IRI)
+    assert iris.plain(kb, rdf.DEFAULT_BASE_IRI)
     data = rdf.turtle(kb)
     assert data == pyoxigraph_turtle(kb)
     for spelt in (b"a pkb:Publication ;", b'pkb:mapping "guessed"', b'"1.1"', b"@zh-hant-tw"):
@@ -381,7 +381,7 @@ def test_knowledge_bases_the_writer_does_not_vouch_for_go_through_pyoxigraph(
         ),
         "base under a prefix": lambda: kb,
     }[change]()
-    assert not mapping.plain(changed, rdf.check_base_iri(base))
+    assert not iris.plain(changed, rdf.check_base_iri(base))
     assert rdf.turtle(changed, base) == pyoxigraph_turtle(changed, base)
 
 

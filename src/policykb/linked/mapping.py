@@ -22,7 +22,8 @@ in what order.
 
 Terms are spelt by :mod:`policykb.linked.turtle` as pyoxigraph spells them, so the statements
 are pyoxigraph's own serialisation byte for byte, as long as the ids that go into IRIs are
-plain slugs (:func:`plain`); :func:`policykb.linked.rdf.write_turtle` canonicalises the rest.
+plain slugs (:mod:`policykb.linked.iris`); :func:`policykb.linked.rdf.write_turtle` canonicalises
+the rest.
 """
 
 from __future__ import annotations
@@ -30,72 +31,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from itertools import chain
-from operator import attrgetter
 from typing import BinaryIO
 
 from policykb import countries
+from policykb.linked import vocab
 from policykb.linked.turtle import iri, literal, prefix_lines, quoted
-from policykb.linked.vocab import (
-    ABSTRACT,
-    ALT_LABEL,
-    ALTERNATIVE,
-    ANY_URI,
-    BROADER,
-    CHAPTER,
-    CONCEPT,
-    CONCEPT_SCHEME,
-    CONTRIBUTOR,
-    COUNTRY_NS,
-    DATE_PUBLISHED,
-    DC_TYPE,
-    DEFINITION,
-    DERIVED_FROM,
-    DESCRIPTION,
-    DOI,
-    FIRST,
-    FORMAL_ORGANIZATION,
-    G_YEAR,
-    G_YEAR_MONTH,
-    HAS_TOP_CONCEPT,
-    IDENTIFIER,
-    IN_SCHEME,
-    IS_PART_OF,
-    ISBN,
-    ISSUED,
-    LANGUAGE,
-    LOCATION,
-    MAPPING_VALUES,
-    MATCH_PROPERTIES,
-    NAME,
-    NARROWER,
-    NIL,
-    NOTATION,
-    NOTE,
-    NUMBER,
-    PAGES,
-    PKB_NS,
-    PKB_TERMS,
-    PREF_LABEL,
-    PREFIXES,
-    PUBLISHER,
-    REPORT_CLASSES,
-    REST,
-    SECTION,
-    SOURCE,
-    SPATIAL,
-    STATUS_VALUES,
-    SUB_ORGANIZATION_OF,
-    SUBJECT,
-    TITLE,
-    TOP_CONCEPT_OF,
-    URL,
-    VALUE,
-    XSD_DATE,
-    XSD_LANGUAGE,
-    Lit,
-    concept_iri,
-)
+from policykb.linked.vocab import Lit, concept_iri
 from policykb.model import (
     Crosswalk,
     Element,
@@ -112,46 +53,50 @@ from policykb.model import (
 # Turtle spellings of the vocabulary's terms, and the pieces statements are made of.
 _SEP = " ;\n\t"  # between the predicates of one subject
 #: ``pkb:`` terms as written, by local name
-_PKB = {name: iri(PKB_NS + name) for name in PKB_TERMS}
+_PKB = {name: iri(vocab.PKB_NS + name) for name in vocab.PKB_TERMS}
 #: a crosswalk relation -> its SKOS mapping property as written
-_MATCH = {relation: iri(prop) for relation, prop in MATCH_PROPERTIES.items()}
+_MATCH = {relation: iri(prop) for relation, prop in vocab.MATCH_PROPERTIES.items()}
 _TYPE = "a"
-_FIRST, _REST, _NIL, _VALUE = iri(FIRST), iri(REST), iri(NIL), iri(VALUE)
-_IDENTIFIER, _TITLE, _ALTERNATIVE = iri(IDENTIFIER), iri(TITLE), iri(ALTERNATIVE)
-_DESCRIPTION, _ABSTRACT, _SOURCE = iri(DESCRIPTION), iri(ABSTRACT), iri(SOURCE)
-_PUBLISHER, _ISSUED, _LANGUAGE = iri(PUBLISHER), iri(ISSUED), iri(LANGUAGE)
-_SPATIAL, _SUBJECT, _IS_PART_OF = iri(SPATIAL), iri(SUBJECT), iri(IS_PART_OF)
-_CONTRIBUTOR, _DC_TYPE = iri(CONTRIBUTOR), iri(DC_TYPE)
-_HAS_TOP_CONCEPT, _TOP_CONCEPT_OF = iri(HAS_TOP_CONCEPT), iri(TOP_CONCEPT_OF)
-_IN_SCHEME, _BROADER, _NARROWER = iri(IN_SCHEME), iri(BROADER), iri(NARROWER)
-_PREF_LABEL, _ALT_LABEL, _DEFINITION = iri(PREF_LABEL), iri(ALT_LABEL), iri(DEFINITION)
-_NOTATION, _NOTE = iri(NOTATION), iri(NOTE)
-_DERIVED_FROM, _SUB_ORGANIZATION_OF = iri(DERIVED_FROM), iri(SUB_ORGANIZATION_OF)
-_URL, _NAME, _DATE_PUBLISHED = iri(URL), iri(NAME), iri(DATE_PUBLISHED)
-_DOI, _ISBN, _NUMBER = iri(DOI), iri(ISBN), iri(NUMBER)
-_CHAPTER, _SECTION, _PAGES = iri(CHAPTER), iri(SECTION), iri(PAGES)
+_FIRST, _REST, _NIL, _VALUE = iri(vocab.FIRST), iri(vocab.REST), iri(vocab.NIL), iri(vocab.VALUE)
+_IDENTIFIER, _TITLE, _ALTERNATIVE = iri(vocab.IDENTIFIER), iri(vocab.TITLE), iri(vocab.ALTERNATIVE)
+_DESCRIPTION, _ABSTRACT, _SOURCE = iri(vocab.DESCRIPTION), iri(vocab.ABSTRACT), iri(vocab.SOURCE)
+_PUBLISHER, _ISSUED, _LANGUAGE = iri(vocab.PUBLISHER), iri(vocab.ISSUED), iri(vocab.LANGUAGE)
+_SPATIAL, _SUBJECT, _IS_PART_OF = iri(vocab.SPATIAL), iri(vocab.SUBJECT), iri(vocab.IS_PART_OF)
+_CONTRIBUTOR, _DC_TYPE = iri(vocab.CONTRIBUTOR), iri(vocab.DC_TYPE)
+_HAS_TOP_CONCEPT, _TOP_CONCEPT_OF = iri(vocab.HAS_TOP_CONCEPT), iri(vocab.TOP_CONCEPT_OF)
+_IN_SCHEME, _BROADER, _NARROWER = iri(vocab.IN_SCHEME), iri(vocab.BROADER), iri(vocab.NARROWER)
+_PREF_LABEL, _ALT_LABEL, _DEFINITION = (
+    iri(vocab.PREF_LABEL),
+    iri(vocab.ALT_LABEL),
+    iri(vocab.DEFINITION),
+)
+_NOTATION, _NOTE = iri(vocab.NOTATION), iri(vocab.NOTE)
+_DERIVED_FROM, _SUB_ORGANIZATION_OF = iri(vocab.DERIVED_FROM), iri(vocab.SUB_ORGANIZATION_OF)
+_URL, _NAME, _DATE_PUBLISHED = iri(vocab.URL), iri(vocab.NAME), iri(vocab.DATE_PUBLISHED)
+_DOI, _ISBN, _NUMBER = iri(vocab.DOI), iri(vocab.ISBN), iri(vocab.NUMBER)
+_CHAPTER, _SECTION, _PAGES = iri(vocab.CHAPTER), iri(vocab.SECTION), iri(vocab.PAGES)
 _POSITION, _CITATION, _ACTOR = _PKB["position"], _PKB["citation"], _PKB["actor"]
-_ANY_URI = "^^" + iri(ANY_URI)
-_G_YEAR = "^^" + iri(G_YEAR)
-_XSD_LANGUAGE = "^^" + iri(XSD_LANGUAGE)
+_ANY_URI = "^^" + iri(vocab.ANY_URI)
+_G_YEAR = "^^" + iri(vocab.G_YEAR)
+_XSD_LANGUAGE = "^^" + iri(vocab.XSD_LANGUAGE)
 _A_CITATION = f"{_TYPE} {_PKB['Citation']}"
-_A_FRAMEWORK = f"{_TYPE} {iri(CONCEPT_SCHEME)} , {_PKB['Framework']}"
-_A_PILLAR = f"{_TYPE} {iri(CONCEPT)} , {_PKB['Pillar']}"
-_A_ELEMENT = f"{_TYPE} {iri(CONCEPT)} , {_PKB['Element']}"
-_A_ORGANISATION = f"{_TYPE} {iri(FORMAL_ORGANIZATION)}"
-_A_LOCATION = f"{_TYPE} {iri(LOCATION)}"
+_A_FRAMEWORK = f"{_TYPE} {iri(vocab.CONCEPT_SCHEME)} , {_PKB['Framework']}"
+_A_PILLAR = f"{_TYPE} {iri(vocab.CONCEPT)} , {_PKB['Pillar']}"
+_A_ELEMENT = f"{_TYPE} {iri(vocab.CONCEPT)} , {_PKB['Element']}"
+_A_ORGANISATION = f"{_TYPE} {iri(vocab.FORMAL_ORGANIZATION)}"
+_A_LOCATION = f"{_TYPE} {iri(vocab.LOCATION)}"
 _A_PUBLICATION = f"{_TYPE} {_PKB['Publication']}"
 _A_REPORT = {
     kind: " , ".join([_A_PUBLICATION, *map(iri, classes)])
-    for kind, classes in REPORT_CLASSES.items()
+    for kind, classes in vocab.REPORT_CLASSES.items()
 }
 _A_RECOMMENDATION = f"{_TYPE} {_PKB['PolicyRecommendation']}"
 _A_CONTRIBUTOR = f"{_TYPE} {_PKB['Contributor']}"
 _A_ALTERNATIVE_LABEL = f"{_TYPE} {_PKB['AlternativeLabel']}"
 _A_CROSSWALK = f"{_TYPE} {_PKB['Crosswalk']}"
 _A_CONCEPT_MATCH = f"{_TYPE} {_PKB['ConceptMatch']}"
-_MAPPING = {value: iri(term) for value, term in MAPPING_VALUES.items()}
-_STATUS = {value: iri(term) for value, term in STATUS_VALUES.items()}
+_MAPPING = {value: iri(term) for value, term in vocab.MAPPING_VALUES.items()}
+_STATUS = {value: iri(term) for value, term in vocab.STATUS_VALUES.items()}
 _REC_HEAD = f"{_A_RECOMMENDATION}{_SEP}{_IDENTIFIER} "
 _AREA = _PKB["area"]
 
@@ -164,20 +109,20 @@ def _rec_tail(mapping: str, status: str) -> str:
 
 
 #: :func:`_rec_tail` of each pair of known values, made once
-_REC_TAILS = {(m, st): _rec_tail(m, st) for m in MAPPING_VALUES for st in STATUS_VALUES}
+_REC_TAILS = {(m, st): _rec_tail(m, st) for m in vocab.MAPPING_VALUES for st in vocab.STATUS_VALUES}
 
 
 def _date(value: str) -> str:
     """A report's date as written, typed by its form (xsd:date, gYearMonth, gYear) or a string."""
     datatype = None
     if re.fullmatch(r"[0-9]{4}", value):
-        datatype = G_YEAR
+        datatype = vocab.G_YEAR
     elif re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
-        datatype = G_YEAR_MONTH
+        datatype = vocab.G_YEAR_MONTH
     elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             date.fromisoformat(value)
-            datatype = XSD_DATE
+            datatype = vocab.XSD_DATE
         except ValueError:
             pass  # not a date on the calendar: kept as a plain string
     return literal(Lit(value, None, datatype))
@@ -189,7 +134,7 @@ class Statements:
     Each kind of item has a method: ``po`` collects the ``predicate objects`` parts of the
     subject's statement (the objects of one predicate joined by `` , ``), ``later`` the
     statements of the item's dependent nodes (citation, contributors, list cells …), written
-    right after it. Data IRIs are written ``<…>``: :func:`plain` makes sure no prefix applies.
+    right after it. Data IRIs are written ``<…>``: :func:`.iris.plain` makes sure no prefix applies.
     Statements collect in ``chunks`` until :meth:`drain` encodes and writes them.
     """
 
@@ -213,7 +158,7 @@ class Statements:
     def country(self, code: str) -> str:
         found = self.country_iris.get(code)
         if found is None:
-            found = self.country_iris[code] = iri(COUNTRY_NS + code)
+            found = self.country_iris[code] = iri(vocab.COUNTRY_NS + code)
         return found
 
     def repeated(self, value: str) -> str:
@@ -540,7 +485,7 @@ class Statements:
         for i, match in enumerate(crosswalk.matches, 1):
             source = concept_iri(base, match.source_concept)
             target = concept_iri(base, match.target_concept)
-            relation = MATCH_PROPERTIES[match.relation]
+            relation = vocab.MATCH_PROPERTIES[match.relation]
             add(
                 f"<{s}#match-{i}> {_A_CONCEPT_MATCH}{_SEP}{_IS_PART_OF} <{s}>{_SEP}"
                 f"{_POSITION} {i}{_SEP}{_PKB['matchSource']} <{source}>{_SEP}"
@@ -562,98 +507,6 @@ class Statements:
             else:
                 po.append(f"{_NOTATION} {quoted(code)}")
             self.chunks.append(f"{self.country(code)} {_SEP.join(po)} .\n")
-
-
-#: An id :class:`Statements` puts in an IRI as it stands, sure of pyoxigraph's bytes; any other
-#: makes the export canonicalise (see :func:`plain`). The loader's ids are lower-case slugs.
-_PLAIN_IDS = re.compile(r"[A-Za-z0-9_-]+(?:\n[A-Za-z0-9_-]+)*")
-_PLAIN_QIDS = re.compile(r"[A-Za-z0-9_-]+/[A-Za-z0-9_-]+(?:\n[A-Za-z0-9_-]+/[A-Za-z0-9_-]+)*")
-
-
-def plain(kb: KnowledgeBase, base: str, reports: Sequence[Report] | None = None) -> bool:
-    """Whether :class:`Statements` writes ``kb`` exactly as pyoxigraph serialises its triples.
-
-    It does when every id that goes into an IRI is a plain slug (so every IRI is valid as it
-    stands), ids are unique where they name a node (so no two statements share a subject and
-    pyoxigraph would never merge them), and no prefix's namespace overlaps the data IRIs (so
-    they are all written ``<…>``). ``reports`` checks those reports in place of ``kb.reports``
-    (a part of them: the rest of ``kb`` is checked whole).
-    """
-    roots = [f"{base}{kind}/" for kind in ("framework", "report", "org", "crosswalk")]
-    namespaces = PREFIXES.values()
-    if any(r.startswith(ns) or ns.startswith(r) for r in roots for ns in namespaces):
-        return False
-    try:
-        from pyoxigraph import NamedNode
-
-        NamedNode(roots[0])  # the base as pyoxigraph checks it
-    except ValueError:
-        return False
-    ids, qids, unique = _ids_in_iris(kb, kb.reports if reports is None else reports)
-    return (
-        unique
-        and (not ids or _PLAIN_IDS.fullmatch("\n".join(ids)) is not None)
-        and (not qids or _PLAIN_QIDS.fullmatch("\n".join(qids)) is not None)
-    )
-
-
-#: What cannot stand in a Turtle IRI as it is (a backslash would start an escape).
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-
-
-def check_iris(kb: KnowledgeBase, base: str) -> None:
-    """Raise ValueError when the base or an id cannot be part of an IRI as it stands."""
-    from pyoxigraph import NamedNode
-
-    NamedNode(base)  # raises ValueError for an IRI pyoxigraph refuses
-    ids, qids, _ = _ids_in_iris(kb, kb.reports)
-    for value in chain(ids, qids):
-        if _NOT_IN_IRI.search(value):
-            raise ValueError(f"{value!r} cannot be part of an IRI")
-
-
-def _ids_in_iris(kb: KnowledgeBase, reports: Sequence[Report]) -> tuple[list[str], list[str], bool]:
-    """The ids that go into IRIs, the qualified ones apart, and whether node ids are unique."""
-    unique = True
-    ids: list[str] = []
-    qids: list[str] = []
-    sources: list[Source | None] = []
-    for framework in kb.frameworks:
-        ids.append(framework.id)
-        concepts = list(framework.concepts())
-        unique = unique and len({c.id for c in concepts}) == len(concepts)
-        ids += [c.id for c in concepts]
-        if framework.defined_in is not None:
-            ids.append(framework.defined_in)
-        sources.append(framework.source)
-        sources += [c.node.source for c in concepts]
-    for organisation in kb.organisations:
-        ids.append(organisation.id)
-        ids += [c for c in (organisation.country, organisation.parent) if c is not None]
-        sources.append(organisation.source)
-    for report in reports:
-        ids += (report.id, report.publisher)
-        ids += chain(report.countries, report.compares, report.defines, report.applies)
-        sources.append(report.source)
-        rec_ids = [rec.id for rec in report.recommendations]
-        unique = unique and len(set(rec_ids)) == len(rec_ids)
-        ids += rec_ids
-    for crosswalk in kb.crosswalks:
-        ids.append(crosswalk.id)
-        sources.append(crosswalk.source)
-        qids += chain.from_iterable((m.source_concept, m.target_concept) for m in crosswalk.matches)
-    # what recommendations refer to, distinct (C-level loops: there are tens of thousands)
-    recs = list(chain.from_iterable(map(attrgetter("recommendations"), reports)))
-    ids += set(chain.from_iterable(map(attrgetter("countries"), recs)))
-    ids += set(chain.from_iterable(map(attrgetter("actors"), recs)))
-    qids += set(chain.from_iterable(map(attrgetter("concepts"), recs)))
-    sources += map(attrgetter("source"), recs)
-    cited = set(map(attrgetter("report"), filter(None, sources)))
-    cited.discard(None)
-    ids += cited
-    for items in (kb.frameworks, kb.organisations, reports, kb.crosswalks):
-        unique = unique and len({item.id for item in items}) == len(items)
-    return ids, qids, unique
 
 
 def write_head(writer: Statements, kb: KnowledgeBase) -> None:

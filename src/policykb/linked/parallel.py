@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from typing import BinaryIO, NoReturn
 
 from policykb.gcpause import no_gc
-from policykb.linked.mapping import Statements, plain, write_head, write_reports, write_tail
+from policykb.linked.iris import plain
+from policykb.linked.mapping import Statements, write_head, write_reports, write_tail
 from policykb.model import KnowledgeBase
 
 #: Fewer recommendations than this are written in one process: forking would cost more than
@@ -27,7 +28,7 @@ def write_in_two(kb: KnowledgeBase, out: BinaryIO, base: str, counts: Sequence[i
     """Write ``kb`` as Turtle with a forked child writing the second half of the reports.
 
     Each process reads only its own half of the reports (``kb.reports_between``: a cached
-    knowledge base reads just those rows) and checks it with :func:`.mapping.plain`; the child sends
+    knowledge base reads just those rows) and checks it with :func:`.iris.plain`; the child sends
     its verdict and its report ids through a pipe, then writes its Turtle to an unnamed
     temporary file, followed by the countries it named and two lengths. The parent writes
     nothing until both halves are known to be plain and their report ids disjoint, then writes

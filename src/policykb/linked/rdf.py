@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from policykb.gcpause import no_gc
-from policykb.linked import mapping
+from policykb.linked import iris, mapping
 from policykb.linked.vocab import (
     DEFAULT_BASE_IRI,
     PREFIXES,
@@ -94,7 +94,7 @@ def write_turtle(
                 return written
     if not (kb.frameworks or kb.reports or kb.organisations or kb.crosswalks):
         return 0  # no triples: pyoxigraph writes nothing, not even the prefixes
-    if not mapping.plain(kb, base):
+    if not iris.plain(kb, base):
         data = _canonical(kb, base)
         out.write(data)
         return len(data)
@@ -107,13 +107,13 @@ def write_turtle(
 
 
 def _canonical(kb: KnowledgeBase, base: str) -> bytes:
-    """The statements of a knowledge base :func:`.mapping.plain` does not vouch for, as
+    """The statements of a knowledge base :func:`.iris.plain` does not vouch for, as
     pyoxigraph writes them: parsed and serialised again (merging a repeated subject, writing
     IRIs under a prefix as prefixed names). An id that cannot be part of an IRI raises
     ValueError before anything is parsed."""
     from pyoxigraph import RdfFormat, parse, serialize
 
-    mapping.check_iris(kb, base)
+    iris.check_iris(kb, base)
     buffer = io.BytesIO()
     writer = mapping.Statements(base, buffer)
     mapping.write_head(writer, kb)
