@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help demo test lint typecheck check schema-code exports bench clean
+.PHONY: help demo test lint typecheck check exports bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -32,10 +32,6 @@ lint: $(STAMP)  ## ruff lint and format check
 
 typecheck: $(STAMP)  ## mypy --strict on src/
 	$(BIN)/mypy
-
-schema-code: $(STAMP)  ## regenerate src/policykb/datafiles/schema_code/ from the JSON Schemas (after editing one)
-	$(BIN)/python -c "from pathlib import Path; from policykb import schema; \
-	[print('wrote', p) for p in schema.write_generated_code(Path('src/policykb/datafiles/schema_code'))]"
 
 exports: $(STAMP)  ## regenerate exports/ from the shipped data
 	$(BIN)/policykb export --all exports/

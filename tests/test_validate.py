@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import INVALID, place_fixture
+from conftest import INVALID, REPO, place_fixture
 from policykb import validate
 from policykb.errors import CODES
 
@@ -180,3 +183,110 @@ def test_validating_a_file_outside_a_data_directory_is_a_usage_error(tmp_path: P
     stray.write_text("id: x\n", encoding="utf-8")
     with pytest.raises(DataDirError):
         validate([stray / "missing"])
+
+
+# (file in the valid tree, text replaced, replacement, (code, line, column, message)): one schema
+# violation in each file kind, located at the offending key or value.
+SCHEMA_CASES = [
+    (
+        "frameworks/tiny-framework.yaml",
+        "        label: Rules and guidelines\n",
+        "        label: Rules and guidelines\n        colour: blue\n",
+        ("unknown-field", 19, 9, "unknown field 'colour' in pillars[0].elements[1]"),
+    ),
+    (
+        "reports/tiny-report.yaml",
+        "year: 2019\n",
+        "year: 1850\n",
+        ("bad-value", 6, 7, "year: 1850 is less than the minimum of 1900"),
+    ),
+    (
+        "organisations.yaml",
+        "    acronym: OECD\n",
+        "    acronym: [OECD]\n",
+        ("wrong-type", 5, 14, "organisations[0].acronym should be a text, not a list"),
+    ),
+    (
+        "mappings/tiny-crosswalk.yaml",
+        "    to: other-framework/control\n",
+        "",
+        ("missing-field", 4, 5, "required field 'to' is missing in matches[0]"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "expected"), SCHEMA_CASES, ids=[c[0] for c in SCHEMA_CASES]
+)
+def test_a_schema_violation_in_each_file_kind_is_located(
+    name: str, old: str, new: str, expected: tuple[str, int, int, str], valid_tree: Path
+) -> None:
+    """A schema error in a framework, report, organisations or mapping file is one issue with
+    its code, at the line and column of the offending key or value."""
+    target = valid_tree / name
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new), encoding="utf-8")
+    (issue,) = validate([target]).issues
+    assert (issue.code, issue.line, issue.column, issue.message) == expected
+
+
+def test_a_slug_with_a_trailing_newline_is_not_a_slug(valid_tree: Path) -> None:
+    """An id written as a block scalar ('id: |') ends in a newline and is refused (bad-id).
+
+    A pattern's '$' matches before a final newline in Python's re, so jsonschema (the former
+    located-error pass) let 'r02\\n' through while the compiled pass refused it, and the file was
+    taken as valid. jsonschema-rs matches '$' at the very end only.
+    """
+    target = valid_tree / "reports" / "tiny-report.yaml"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("  - id: r02\n", "  - id: |\n      r02\n"), encoding="utf-8")
+    (issue,) = validate([target]).issues
+    assert (issue.code, issue.line, issue.hint) == ("bad-id", 22, "try 'r02'")
+
+
+def test_the_validator_of_each_kind_is_built_once_per_run(
+    valid_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each kind's schema is compiled once, on first use, and reused for every file of that kind
+    (the valid tree has two frameworks) and by later validations in the same process."""
+    import jsonschema_rs
+
+    from policykb.datafiles import schema
+
+    built: list[str] = []
+    real = jsonschema_rs.Draft202012Validator
+
+    def counting(definition: dict[str, Any]) -> Any:
+        built.append(definition["$id"].rsplit("/", 1)[-1].removesuffix(".json"))
+        return real(definition)
+
+    monkeypatch.setattr(jsonschema_rs, "Draft202012Validator", counting)
+    schema._validator.cache_clear()
+    try:
+        assert validate([valid_tree]).valid
+        assert validate([valid_tree]).valid
+        (valid_tree / "frameworks" / "other-framework.yaml").write_text("id: 1\n", "utf-8")
+        assert not validate([valid_tree]).valid
+    finally:
+        schema._validator.cache_clear()
+    assert sorted(built) == sorted(schema.KINDS)
+
+
+def test_the_schema_library_is_imported_only_to_validate() -> None:
+    """Importing the schema module or printing a schema loads no JSON Schema library."""
+    code = (
+        "import sys\n"
+        "from policykb.cli import main\n"
+        "import policykb.datafiles.schema\n"
+        "sys.argv = ['policykb', 'schema', 'report']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "libraries = ('jsonschema_rs', 'jsonschema', 'fastjsonschema')\n"
+        "heavy = [m for m in libraries if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert '"$id": "https://w3id.org/policykb/schema/report.json"' in result.stdout
+    assert "HEAVY []" in result.stderr

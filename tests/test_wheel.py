@@ -38,11 +38,6 @@ def test_the_wheel_holds_what_the_package_reads(wheel: Path) -> None:
     shipped = {
         *(f"policykb/schemas/{kind}.json" for kind in ("framework", "report", "organisations")),
         "policykb/schemas/mapping.json",
-        *(
-            f"policykb/datafiles/schema_code/{kind}.py"
-            for kind in ("framework", "report", "organisations")
-        ),
-        "policykb/datafiles/schema_code/mapping.py",
         "policykb/ontology/ontology.ttl",
         "policykb/ontology/shapes.ttl",
         "policykb/ontology/context.jsonld",
