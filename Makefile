@@ -36,7 +36,7 @@ typecheck: $(STAMP)  ## mypy --strict on src/
 exports: $(STAMP)  ## regenerate exports/ from the shipped data
 	$(BIN)/policykb export --all exports/
 
-bench: $(STAMP)  ## run the benchmarks (see the README's Performance section); BENCH_ARGS="--sizes 100,1000"
+bench: $(STAMP)  ## run the benchmarks (see docs/performance.md); BENCH_ARGS="--sizes 100,1000"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Optional: linkml in its own venv (its rdflib and pydantic pins must not touch .venv); not

@@ -26,7 +26,7 @@ import json, sys
 from pathlib import Path
 from policykb.cache import load_cached
 kb = load_cached(Path(sys.argv[1]))
-heavy = [m for m in ("jsonschema", "fastjsonschema", "networkx", "rdflib", "pycountry",
+heavy = [m for m in ("jsonschema_rs", "networkx", "rdflib", "pycountry",
                    "policykb.query")  # the query index is made only when a query asks
          if m in sys.modules]
 print(json.dumps({"reports": [r.id for r in kb.reports],
@@ -86,7 +86,7 @@ def test_hit_returns_the_same_knowledge_base(tree: Path, cache_root: Path) -> No
 
 
 def test_cache_hit_path_imports_nothing_heavy(tree: Path, cache_root: Path) -> None:
-    """A warm load in a fresh process imports no jsonschema, networkx, rdflib or pycountry.
+    """A warm load in a fresh process imports no jsonschema_rs, networkx, rdflib or pycountry.
 
     Nor policykb.query: reading the reports (as an export does) needs no query index.
     """
@@ -400,7 +400,7 @@ def test_a_warm_country_query_imports_nothing_heavy(tree: Path, cache_root: Path
         "import sys\nfrom pathlib import Path\nfrom policykb import cache, query\n"
         "kb = cache.load_cached(Path(sys.argv[1]))\n"
         "rows = query.recommendations(kb, countries=['chl'])\n"
-        "heavy = [m for m in ('jsonschema', 'fastjsonschema', 'networkx', 'rdflib', 'pycountry',"
+        "heavy = [m for m in ('jsonschema_rs', 'networkx', 'rdflib', 'pycountry',"
         " 'yaml') if m in sys.modules]\n"
         "print(len(rows), heavy)\n"
     )

@@ -64,7 +64,7 @@ def test_help_imports_no_data_or_linked_data_libraries() -> None:
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('yaml', 'policykb.datafiles.loader', 'policykb.render', 'rdflib', "
         "'networkx',"
-        " 'jsonschema', 'pycountry') if m in sys.modules and "
+        " 'jsonschema_rs', 'pycountry') if m in sys.modules and "
         "type(sys.modules[m]).__name__ != '_LazyModule']\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )

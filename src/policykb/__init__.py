@@ -8,7 +8,7 @@ The Python API mirrors the CLI::
 
 Names are imported on first use (PEP 562), so ``import policykb`` costs almost nothing and the
 CLI's start-up pays only for what a command needs; heavy libraries (rdflib, networkx,
-jsonschema) are imported only by the functions that use them.
+jsonschema_rs) are imported only by the functions that use them.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ half-written file and two writers racing leave one complete file. A cache file t
 corrupt, truncated, of another key or of another program is ignored and rewritten; every
 section is checked against a CRC-32 before it is decoded.
 
-The hit path imports nothing heavy: no jsonschema, fastjsonschema, networkx, rdflib or
+The hit path imports nothing heavy: no jsonschema_rs, networkx, rdflib or
 pycountry (a test checks ``sys.modules``).
 """
 
