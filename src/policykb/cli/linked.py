@@ -16,7 +16,7 @@ import typer
 
 from policykb.cli.app import app, escape, knowledge_base, out, say
 from policykb.errors import ExitCode, UsageError
-from policykb.linked.vocab import DEFAULT_BASE_IRI
+from policykb.linked import DEFAULT_BASE_IRI
 
 
 class ExportFormat(StrEnum):

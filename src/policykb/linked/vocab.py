@@ -11,8 +11,8 @@ import re
 from typing import Any, NamedTuple
 
 from policykb.errors import UsageError
+from policykb.linked import DEFAULT_BASE_IRI as DEFAULT_BASE_IRI  # re-exported: data IRIs
 
-DEFAULT_BASE_IRI = "https://w3id.org/policykb/"
 COUNTRY_NS = "http://publications.europa.eu/resource/authority/country/"
 
 # The namespaces, as plain strings: importing this module (and so exporting) does not import
