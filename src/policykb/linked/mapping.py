@@ -31,10 +31,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import BinaryIO
 
 from policykb import countries
 from policykb.linked import vocab
+from policykb.linked.statements import PKB, SEP, StatementWriter
 from policykb.linked.turtle import iri, literal, prefix_lines, quoted
 from policykb.linked.vocab import Lit, concept_iri
 from policykb.model import (
@@ -42,7 +42,6 @@ from policykb.model import (
     Element,
     Framework,
     KnowledgeBase,
-    LangText,
     Organisation,
     Pillar,
     Recommendation,
@@ -50,14 +49,11 @@ from policykb.model import (
     Source,
 )
 
-# Turtle spellings of the vocabulary's terms, and the pieces statements are made of.
-_SEP = " ;\n\t"  # between the predicates of one subject
-#: ``pkb:`` terms as written, by local name
-_PKB = {name: iri(vocab.PKB_NS + name) for name in vocab.PKB_TERMS}
+# The vocabulary as written (``pkb:`` terms are ``PKB[name]``), and pieces of statements.
 #: a crosswalk relation -> its SKOS mapping property as written
 _MATCH = {relation: iri(prop) for relation, prop in vocab.MATCH_PROPERTIES.items()}
 _TYPE = "a"
-_FIRST, _REST, _NIL, _VALUE = iri(vocab.FIRST), iri(vocab.REST), iri(vocab.NIL), iri(vocab.VALUE)
+_VALUE = iri(vocab.VALUE)
 _IDENTIFIER, _TITLE, _ALTERNATIVE = iri(vocab.IDENTIFIER), iri(vocab.TITLE), iri(vocab.ALTERNATIVE)
 _DESCRIPTION, _ABSTRACT, _SOURCE = iri(vocab.DESCRIPTION), iri(vocab.ABSTRACT), iri(vocab.SOURCE)
 _PUBLISHER, _ISSUED, _LANGUAGE = iri(vocab.PUBLISHER), iri(vocab.ISSUED), iri(vocab.LANGUAGE)
@@ -75,37 +71,37 @@ _DERIVED_FROM, _SUB_ORGANIZATION_OF = iri(vocab.DERIVED_FROM), iri(vocab.SUB_ORG
 _URL, _NAME, _DATE_PUBLISHED = iri(vocab.URL), iri(vocab.NAME), iri(vocab.DATE_PUBLISHED)
 _DOI, _ISBN, _NUMBER = iri(vocab.DOI), iri(vocab.ISBN), iri(vocab.NUMBER)
 _CHAPTER, _SECTION, _PAGES = iri(vocab.CHAPTER), iri(vocab.SECTION), iri(vocab.PAGES)
-_POSITION, _CITATION, _ACTOR = _PKB["position"], _PKB["citation"], _PKB["actor"]
+_POSITION, _CITATION, _ACTOR = PKB["position"], PKB["citation"], PKB["actor"]
 _ANY_URI = "^^" + iri(vocab.ANY_URI)
 _G_YEAR = "^^" + iri(vocab.G_YEAR)
 _XSD_LANGUAGE = "^^" + iri(vocab.XSD_LANGUAGE)
-_A_CITATION = f"{_TYPE} {_PKB['Citation']}"
-_A_FRAMEWORK = f"{_TYPE} {iri(vocab.CONCEPT_SCHEME)} , {_PKB['Framework']}"
-_A_PILLAR = f"{_TYPE} {iri(vocab.CONCEPT)} , {_PKB['Pillar']}"
-_A_ELEMENT = f"{_TYPE} {iri(vocab.CONCEPT)} , {_PKB['Element']}"
+_A_CITATION = f"{_TYPE} {PKB['Citation']}"
+_A_FRAMEWORK = f"{_TYPE} {iri(vocab.CONCEPT_SCHEME)} , {PKB['Framework']}"
+_A_PILLAR = f"{_TYPE} {iri(vocab.CONCEPT)} , {PKB['Pillar']}"
+_A_ELEMENT = f"{_TYPE} {iri(vocab.CONCEPT)} , {PKB['Element']}"
 _A_ORGANISATION = f"{_TYPE} {iri(vocab.FORMAL_ORGANIZATION)}"
 _A_LOCATION = f"{_TYPE} {iri(vocab.LOCATION)}"
-_A_PUBLICATION = f"{_TYPE} {_PKB['Publication']}"
+_A_PUBLICATION = f"{_TYPE} {PKB['Publication']}"
 _A_REPORT = {
     kind: " , ".join([_A_PUBLICATION, *map(iri, classes)])
     for kind, classes in vocab.REPORT_CLASSES.items()
 }
-_A_RECOMMENDATION = f"{_TYPE} {_PKB['PolicyRecommendation']}"
-_A_CONTRIBUTOR = f"{_TYPE} {_PKB['Contributor']}"
-_A_ALTERNATIVE_LABEL = f"{_TYPE} {_PKB['AlternativeLabel']}"
-_A_CROSSWALK = f"{_TYPE} {_PKB['Crosswalk']}"
-_A_CONCEPT_MATCH = f"{_TYPE} {_PKB['ConceptMatch']}"
+_A_RECOMMENDATION = f"{_TYPE} {PKB['PolicyRecommendation']}"
+_A_CONTRIBUTOR = f"{_TYPE} {PKB['Contributor']}"
+_A_ALTERNATIVE_LABEL = f"{_TYPE} {PKB['AlternativeLabel']}"
+_A_CROSSWALK = f"{_TYPE} {PKB['Crosswalk']}"
+_A_CONCEPT_MATCH = f"{_TYPE} {PKB['ConceptMatch']}"
 _MAPPING = {value: iri(term) for value, term in vocab.MAPPING_VALUES.items()}
 _STATUS = {value: iri(term) for value, term in vocab.STATUS_VALUES.items()}
-_REC_HEAD = f"{_A_RECOMMENDATION}{_SEP}{_IDENTIFIER} "
-_AREA = _PKB["area"]
+_REC_HEAD = f"{_A_RECOMMENDATION}{SEP}{_IDENTIFIER} "
+_AREA = PKB["area"]
 
 
 def _rec_tail(mapping: str, status: str) -> str:
     """A recommendation's ``pkb:mapping`` and ``pkb:status`` parts (an unknown value: a literal)."""
     spelt_mapping = _MAPPING.get(mapping) or quoted(mapping)
     spelt_status = _STATUS.get(status) or quoted(status)
-    return f"{_SEP}{_PKB['mapping']} {spelt_mapping}{_SEP}{_PKB['status']} {spelt_status}"
+    return f"{SEP}{PKB['mapping']} {spelt_mapping}{SEP}{PKB['status']} {spelt_status}"
 
 
 #: :func:`_rec_tail` of each pair of known values, made once
@@ -128,116 +124,12 @@ def _date(value: str) -> str:
     return literal(Lit(value, None, datatype))
 
 
-class Statements:
-    """Writes the Turtle statements of a knowledge base's items to a binary stream.
+class Statements(StatementWriter):
+    """The mapping: one method per kind of item, each writing the item's Turtle statements.
 
-    Each kind of item has a method: ``po`` collects the ``predicate objects`` parts of the
-    subject's statement (the objects of one predicate joined by `` , ``), ``later`` the
-    statements of the item's dependent nodes (citation, contributors, list cells …), written
-    right after it. Data IRIs are written ``<…>``: :func:`.iris.plain` makes sure no prefix applies.
-    Statements collect in ``chunks`` until :meth:`drain` encodes and writes them.
+    ``po`` collects the ``predicate objects`` parts of the subject's statement; dependent nodes
+    (citation, contributors, list cells …) go to ``later`` and are written right after it.
     """
-
-    def __init__(self, base: str, out: BinaryIO) -> None:
-        from pyoxigraph import Literal as OxLiteral
-
-        self.base = base
-        self.out = out
-        self.written = 0  # bytes written to ``out``
-        self.chunks: list[str] = []
-        self.later: list[str] = []
-        self.countries: set[str] = set()
-        self.matches: set[tuple[str, str, str]] = set()
-        self.country_iris: dict[str, str] = {}
-        self.spelt: dict[str, str] = {}  # the literals that repeat (areas, citations, URLs)
-        self.langs: dict[str, str] = {}
-        self._ox_literal = OxLiteral
-
-    # -- terms
-
-    def country(self, code: str) -> str:
-        found = self.country_iris.get(code)
-        if found is None:
-            found = self.country_iris[code] = iri(vocab.COUNTRY_NS + code)
-        return found
-
-    def repeated(self, value: str) -> str:
-        found = self.spelt.get(value)
-        if found is None:
-            found = self.spelt[value] = quoted(value)
-        return found
-
-    def texts(self, text: LangText) -> list[str]:
-        """A text's translations as language-tagged literals (tags normalised by pyoxigraph)."""
-        langs = self.langs
-        out = []
-        for lang, value in text.values:
-            tag = langs.get(lang)
-            if tag is None:
-                # pyoxigraph checks the tag (raising on a malformed one) and normalises its case
-                tag = langs[lang] = f"@{self._ox_literal('', language=lang.lower()).language}"
-            out.append(quoted(value) + tag)
-        return out
-
-    # -- statements
-
-    def statement(self, subject: str, po: list[str]) -> None:
-        """``<subject> po ; po … .`` followed by the item's dependent nodes."""
-        self.emit(f"<{subject}> {_SEP.join(po)} .\n")
-
-    def emit(self, text: str) -> None:
-        """A whole statement, followed by the statements of the item's dependent nodes."""
-        self.chunks.append(text)
-        if self.later:
-            self.chunks += self.later
-            self.later = []
-
-    def drain(self) -> None:
-        """Write out the statements so far (the text never exists whole, only in pieces).
-
-        Each statement is encoded on its own: joined first, one non-ASCII character would make
-        the whole report's text a wider string, slower to build and to encode.
-        """
-        self.write(b"".join([chunk.encode() for chunk in self.chunks]))
-        self.chunks = []
-
-    def write(self, data: bytes) -> None:
-        self.out.write(data)
-        self.written += len(data)
-
-    def values(self, po: list[str], s: str, direct: str, name: str, values: list[str]) -> None:
-        """``s direct v`` for each value, and when there are two or more, the ordered list.
-
-        ``direct`` is the predicate as written, ``name`` the local name of the pkb: list property.
-        """
-        if values:
-            po.append(self.part(s, direct, name, values))
-
-    def part(self, s: str, direct: str, name: str, values: list[str]) -> str:
-        """:meth:`values` of one or more values, as one part (a list's cells go ``later``)."""
-        if len(values) == 1:
-            return f"{direct} {values[0]}"
-        cell = f"<{s}#{name}-"  # the list's cells are <s#name-1>, <s#name-2> …
-        cells = ""  # a loop, not a comprehension: lists are short, and a comprehension is a call
-        for i, value in enumerate(values[:-1], 1):
-            cells += f"{cell}{i}> {_FIRST} {value} ;\n\t{_REST} {cell}{i + 1}> .\n"
-        self.later.append(
-            f"{cells}{cell}{len(values)}> {_FIRST} {values[-1]} ;\n\t{_REST} {_NIL} .\n"
-        )
-        unique = " , ".join(dict.fromkeys(values))
-        return f"{direct} {unique}{_SEP}{_PKB[name]} {cell}1>"
-
-    def country_values(
-        self, po: list[str], s: str, direct: str, name: str, codes: Sequence[str]
-    ) -> None:
-        if codes:
-            self.values(po, s, direct, name, self.country_list(codes))
-
-    def country_list(self, codes: Sequence[str]) -> list[str]:
-        """The countries' IRIs as written, each noted for its node in :meth:`country_nodes`."""
-        self.countries.update(codes)
-        iris = self.country_iris
-        return [iris.get(c) or self.country(c) for c in codes]
 
     def citation(self, po: list[str], s: str, source: Source | None) -> None:
         if source is not None:
@@ -250,23 +142,23 @@ class Statements:
         node = f"<{s}#source>"
         if source.report is not None:
             report = f"<{self.base}report/{source.report}>"
-            head = f"{_CITATION} {node}{_SEP}{_DERIVED_FROM} {report}"
-            cites = f"{_SEP}{_SOURCE} {report}"
+            head = f"{_CITATION} {node}{SEP}{_DERIVED_FROM} {report}"
+            cites = f"{SEP}{_SOURCE} {report}"
         else:
             head, cites = f"{_CITATION} {node}", ""
         # each optional part on its own, then the statement in one f-string
         known, repeated = self.spelt.get, self.repeated
         chapter = section = page = note = url = ""
         if (value := source.chapter) is not None:
-            chapter = f"{_SEP}{_CHAPTER} {known(value) or repeated(value)}"
+            chapter = f"{SEP}{_CHAPTER} {known(value) or repeated(value)}"
         if (value := source.section) is not None:
-            section = f"{_SEP}{_SECTION} {known(value) or repeated(value)}"
+            section = f"{SEP}{_SECTION} {known(value) or repeated(value)}"
         if (value := source.page) is not None:
-            page = f"{_SEP}{_PAGES} {quoted(value)}"
+            page = f"{SEP}{_PAGES} {quoted(value)}"
         if (value := source.note) is not None:
-            note = f"{_SEP}{_NOTE} {known(value) or repeated(value)}"
+            note = f"{SEP}{_NOTE} {known(value) or repeated(value)}"
         if (value := source.url) is not None:
-            url = f"{_SEP}{_URL} {known(value) or repeated(value)}{_ANY_URI}"
+            url = f"{SEP}{_URL} {known(value) or repeated(value)}{_ANY_URI}"
         return head, f"{node} {_A_CITATION}{cites}{chapter}{section}{page}{note}{url} .\n"
 
     def framework(self, framework: Framework) -> None:
@@ -280,8 +172,8 @@ class Statements:
         self.values(po, s, _ALTERNATIVE, "alternativeTitleList", alt_titles)
         if framework.defined_in is not None:
             po.append(f"{_SOURCE} <{self.base}report/{framework.defined_in}>")
-        po.append(f"{_PKB['pillarTerm']} {quoted(framework.pillar_term)}")
-        po.append(f"{_PKB['elementTerm']} {quoted(framework.element_term)}")
+        po.append(f"{PKB['pillarTerm']} {quoted(framework.pillar_term)}")
+        po.append(f"{PKB['elementTerm']} {quoted(framework.element_term)}")
         if framework.description is not None:
             po.append(f"{_DESCRIPTION} {quoted(framework.description)}")
         if framework.pillars:
@@ -324,12 +216,12 @@ class Statements:
             po.append(f"{_ALT_LABEL} {' , '.join(alt_labels)}")
         if node.alt_labels:
             nodes = [f"<{s}#alt-label-{i}>" for i in range(1, len(node.alt_labels) + 1)]
-            po.append(f"{_PKB['alternativeLabel']} {' , '.join(nodes)}")
+            po.append(f"{PKB['alternativeLabel']} {' , '.join(nodes)}")
             for i, (label, texts) in enumerate(zip(nodes, alt_texts, strict=True), 1):
                 parts = [_A_ALTERNATIVE_LABEL, f"{_POSITION} {i}"]
                 if texts:
                     parts.append(f"{_VALUE} {' , '.join(texts)}")
-                self.later.append(f"{label} {_SEP.join(parts)} .\n")
+                self.later.append(f"{label} {SEP.join(parts)} .\n")
         self.citation(po, s, node.source)
         if isinstance(node, Pillar) and node.elements:
             narrower = " , ".join(f"<{scheme}/{element.id}>" for element in node.elements)
@@ -347,7 +239,7 @@ class Statements:
             po.append(f"{_PREF_LABEL} {' , '.join(labels)}")
         if organisation.acronym is not None:
             acronym = quoted(organisation.acronym)
-            po.append(f"{_PKB['acronym']} {acronym}")
+            po.append(f"{PKB['acronym']} {acronym}")
             po.append(f"{_ALT_LABEL} {acronym}")
         if organisation.country is not None:
             self.countries.add(organisation.country)
@@ -376,7 +268,7 @@ class Statements:
         if report.date is not None:
             po.append(f"{_DATE_PUBLISHED} {_date(report.date)}")
         if report.series is not None:
-            po.append(f"{_PKB['series']} {self.repeated(report.series)}")
+            po.append(f"{PKB['series']} {self.repeated(report.series)}")
         for prop, value in ((_NUMBER, report.number), (_DOI, report.doi), (_ISBN, report.isbn)):
             if value is not None:
                 po.append(f"{prop} {quoted(value)}")
@@ -394,24 +286,24 @@ class Statements:
                     _A_CONTRIBUTOR,
                     f"{_POSITION} {i}",
                     f"{_NAME} {quoted(contributor.name)}",
-                    f"{_PKB['role']} {self.repeated(contributor.role)}",
+                    f"{PKB['role']} {self.repeated(contributor.role)}",
                 ]
                 if contributor.affiliation is not None:
-                    parts.append(f"{_PKB['affiliation']} {quoted(contributor.affiliation)}")
+                    parts.append(f"{PKB['affiliation']} {quoted(contributor.affiliation)}")
                 if contributor.note is not None:
                     parts.append(f"{_NOTE} {quoted(contributor.note)}")
-                later(f"{node} {_SEP.join(parts)} .\n")
+                later(f"{node} {SEP.join(parts)} .\n")
         self.country_values(po, s, _SPATIAL, "countryList", report.countries)
-        self.country_values(po, s, _PKB["compares"], "comparesList", report.compares)
+        self.country_values(po, s, PKB["compares"], "comparesList", report.compares)
         for direct, ordered, ids in (
             ("defines", "definesList", report.defines),
             ("applies", "appliesList", report.applies),
         ):
             frameworks = [f"<{base}framework/{f}>" for f in ids]
-            self.values(po, s, _PKB[direct], ordered, frameworks)
+            self.values(po, s, PKB[direct], ordered, frameworks)
         if report.summary is not None:
             po.append(f"{_ABSTRACT} {quoted(report.summary)}")
-        self.values(po, s, _PKB["gap"], "gapList", [quoted(g) for g in report.gaps])
+        self.values(po, s, PKB["gap"], "gapList", [quoted(g) for g in report.gaps])
         self.values(po, s, _NOTE, "noteList", [quoted(n) for n in report.notes])
         self.citation(po, s, report.source)
         self.statement(s, po)
@@ -429,43 +321,43 @@ class Statements:
         s = f"{report}/recommendation/{rec.id}"
         concepts = rec.concepts
         if len(concepts) == 1:
-            subject = f"{_SEP}{_SUBJECT} <{base}framework/{concepts[0]}>"  # = concept_iri
+            subject = f"{SEP}{_SUBJECT} <{base}framework/{concepts[0]}>"  # = concept_iri
         elif concepts:
             iris = [f"<{base}framework/{c}>" for c in concepts]
-            subject = _SEP + self.part(s, _SUBJECT, "conceptList", iris)
+            subject = SEP + self.part(s, _SUBJECT, "conceptList", iris)
         else:
             subject = ""
         codes = rec.countries
         if len(codes) == 1:
             self.countries.add(codes[0])
             iri = self.country_iris.get(codes[0]) or self.country(codes[0])
-            spatial = f"{_SEP}{_SPATIAL} {iri}"
+            spatial = f"{SEP}{_SPATIAL} {iri}"
         elif codes:
-            spatial = _SEP + self.part(s, _SPATIAL, "countryList", self.country_list(codes))
+            spatial = SEP + self.part(s, _SPATIAL, "countryList", self.country_list(codes))
         else:
             spatial = ""
         actors = rec.actors
         if len(actors) == 1:
-            actor = f"{_SEP}{_ACTOR} <{base}org/{actors[0]}>"
+            actor = f"{SEP}{_ACTOR} <{base}org/{actors[0]}>"
         elif actors:
             iris = [f"<{base}org/{a}>" for a in actors]
-            actor = _SEP + self.part(s, _ACTOR, "actorList", iris)
+            actor = SEP + self.part(s, _ACTOR, "actorList", iris)
         else:
             actor = ""
         tail = _REC_TAILS.get((rec.mapping, rec.status)) or _rec_tail(rec.mapping, rec.status)
         area = rec.area
         if area is not None:
-            tail += f"{_SEP}{_AREA} {self.spelt.get(area) or self.repeated(area)}"
+            tail += f"{SEP}{_AREA} {self.spelt.get(area) or self.repeated(area)}"
         if rec.notes:
-            tail += _SEP + self.part(s, _NOTE, "noteList", [quoted(n) for n in rec.notes])
+            tail += SEP + self.part(s, _NOTE, "noteList", [quoted(n) for n in rec.notes])
         if rec.source is not None:
             head, node = self.citation_parts(s, rec.source)
-            tail += f"{_SEP}{head}"
+            tail += f"{SEP}{head}"
             self.later.append(node)
         # ids are plain (see _plain): the identifier needs no escaping, nor any IRI
         self.emit(
-            f'<{s}> {_REC_HEAD}"{report_id}/{rec.id}"{_SEP}{_IS_PART_OF} <{report}>{_SEP}'
-            f"{_POSITION} {position}{_SEP}{_VALUE} {quoted(rec.text)}"
+            f'<{s}> {_REC_HEAD}"{report_id}/{rec.id}"{SEP}{_IS_PART_OF} <{report}>{SEP}'
+            f"{_POSITION} {position}{SEP}{_VALUE} {quoted(rec.text)}"
             f"{subject}{spatial}{actor}{tail} .\n"
         )
 
@@ -487,11 +379,11 @@ class Statements:
             target = concept_iri(base, match.target_concept)
             relation = vocab.MATCH_PROPERTIES[match.relation]
             add(
-                f"<{s}#match-{i}> {_A_CONCEPT_MATCH}{_SEP}{_IS_PART_OF} <{s}>{_SEP}"
-                f"{_POSITION} {i}{_SEP}{_PKB['matchSource']} <{source}>{_SEP}"
-                f"{_PKB['matchTarget']} <{target}>{_SEP}"
-                f"{_PKB['matchRelation']} {_MATCH[match.relation]}{_SEP}"
-                f"{_PKB['justification']} {quoted(match.justification)} .\n"
+                f"<{s}#match-{i}> {_A_CONCEPT_MATCH}{SEP}{_IS_PART_OF} <{s}>{SEP}"
+                f"{_POSITION} {i}{SEP}{PKB['matchSource']} <{source}>{SEP}"
+                f"{PKB['matchTarget']} <{target}>{SEP}"
+                f"{PKB['matchRelation']} {_MATCH[match.relation]}{SEP}"
+                f"{PKB['justification']} {quoted(match.justification)} .\n"
             )
             if (source, relation, target) not in self.matches:
                 self.matches.add((source, relation, target))
@@ -506,7 +398,7 @@ class Statements:
                 po.append(f"{_NOTATION} {quoted(alpha_2)} , {quoted(code)}")
             else:
                 po.append(f"{_NOTATION} {quoted(code)}")
-            self.chunks.append(f"{self.country(code)} {_SEP.join(po)} .\n")
+            self.chunks.append(f"{self.country(code)} {SEP.join(po)} .\n")
 
 
 def write_head(writer: Statements, kb: KnowledgeBase) -> None:
