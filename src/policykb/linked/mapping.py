@@ -417,6 +417,13 @@ def write_reports(writer: Statements, reports: Sequence[Report]) -> None:
         writer.report(report)
 
 
+def write_all(writer: Statements, kb: KnowledgeBase) -> None:
+    """The whole knowledge base: head, every report, tail."""
+    write_head(writer, kb)
+    write_reports(writer, kb.reports)
+    write_tail(writer, kb)
+
+
 def write_tail(writer: Statements, kb: KnowledgeBase) -> None:
     """The crosswalks, then a node for each country named: what comes after the reports."""
     for crosswalk in kb.crosswalks:

@@ -100,9 +100,7 @@ def write_turtle(
         return len(data)
     writer = mapping.Statements(base, out)
     with no_gc():
-        mapping.write_head(writer, kb)
-        mapping.write_reports(writer, kb.reports)
-        mapping.write_tail(writer, kb)
+        mapping.write_all(writer, kb)
     return writer.written
 
 
@@ -115,10 +113,7 @@ def _canonical(kb: KnowledgeBase, base: str) -> bytes:
 
     iris.check_iris(kb, base)
     buffer = io.BytesIO()
-    writer = mapping.Statements(base, buffer)
-    mapping.write_head(writer, kb)
-    mapping.write_reports(writer, kb.reports)
-    mapping.write_tail(writer, kb)
+    mapping.write_all(mapping.Statements(base, buffer), kb)
     parsed = parse(buffer.getvalue(), format=RdfFormat.TURTLE)
     data = serialize(parsed, format=RdfFormat.TURTLE, prefixes=PREFIXES)
     assert isinstance(data, bytes)

@@ -30,6 +30,7 @@ from policykb import countries as iso
 from policykb.errors import NotFoundError
 from policykb.model import KnowledgeBase
 from policykb.query import DEFAULT_RELATIONS
+from policykb.query.queries import follow_crosswalks
 
 _PREFIX = {
     "framework": "framework",
@@ -193,24 +194,7 @@ def crosswalk_closure(
                 other = target if source == key else source
                 yield graph.nodes[other]["id"], kind.removesuffix("-match")
 
-    def exact_closure(start: Iterable[str]) -> set[str]:
-        seen = set(start)
-        todo = list(seen)
-        while todo:
-            for other, relation in linked(todo.pop()):
-                if relation == "exact" and "exact" in relations and other not in seen:
-                    seen.add(other)
-                    todo.append(other)
-        return seen
-
-    core = exact_closure(qids)
-    step = {
-        other
-        for qid in core
-        for other, relation in linked(qid)
-        if relation != "exact" and relation in relations
-    }
-    return frozenset(core | exact_closure(step))
+    return follow_crosswalks(qids, relations, linked)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Literal
 
 from policykb import countries as iso
@@ -61,11 +61,23 @@ def mapped_concepts(
 def _mapped(
     index: Index, qids: Iterable[str], relations: Collection[str] = DEFAULT_RELATIONS
 ) -> frozenset[str]:
+    return follow_crosswalks(qids, relations, lambda qid: index.matches.get(qid, ()))
+
+
+def follow_crosswalks(
+    qids: Iterable[str],
+    relations: Collection[str],
+    linked: Callable[[str], Iterable[tuple[str, str]]],
+) -> frozenset[str]:
+    """The crosswalk rule: ``qids``, their exact-match closure, one step of every other counted
+    relation from it, and those concepts' exact-match closures. ``linked(qid)`` gives a
+    concept's ``(other, relation)`` pairs, either direction (from the index or the graph)."""
+
     def exact_closure(start: Iterable[str]) -> set[str]:
         seen = set(start)
         todo = list(seen)
         while todo:
-            for other, relation in index.matches.get(todo.pop(), ()):
+            for other, relation in linked(todo.pop()):
                 if relation == "exact" and "exact" in relations and other not in seen:
                     seen.add(other)
                     todo.append(other)
@@ -75,7 +87,7 @@ def _mapped(
     step = {
         other
         for qid in core
-        for other, relation in index.matches.get(qid, ())
+        for other, relation in linked(qid)
         if relation != "exact" and relation in relations
     }
     return frozenset(core | exact_closure(step))
