@@ -403,9 +403,9 @@ def related_command(
 
     Examples:
 
-      policykb related chile-digital-identity/r01
+      policykb related chile-digital-identity/chl-di-01
 
-      policykb related panama-digital-government-review/r03 -F csv
+      policykb related chile-digital-identity/chl-di-05 -n 5 -F csv
     """
     from policykb.query.graph import related_recommendations
 
