@@ -318,7 +318,7 @@ def test_chile_digital_identity_has_fourteen_recommendations_to_chile(kb: Knowle
     assert [r.id for r in report.recommendations] == [f"chl-di-{i:02d}" for i in range(1, 15)]
     for rec in report.recommendations:
         assert rec.countries == ("CHL",), rec.id
-        assert rec.status == "recommendation", rec.id
+        assert rec.grade == "listed", rec.id
         assert rec.mapping == "inferred", rec.id
         assert rec.area == "Policy recommendations", rec.id
 
@@ -350,7 +350,7 @@ def test_panama_recommendation(kb: KnowledgeBase) -> None:
     rec = report.recommendations[0]
     assert rec.countries == ("PAN",)
     assert rec.area == "Strengthening Governance"
-    assert rec.status == "recommendation"
+    assert rec.grade == "listed"
     assert rec.concepts
     gaps = " ".join(report.gaps)
     for area in (
@@ -366,7 +366,7 @@ def test_chile_service_design_candidates(kb: KnowledgeBase) -> None:
     report = _report(kb, CHILE_SDD)
     assert [r.id for r in report.recommendations] == [f"chl-sdd-c0{i}" for i in range(1, 5)]
     for rec in report.recommendations:
-        assert rec.status == "candidate", rec.id
+        assert rec.grade == "candidate", rec.id
         assert rec.countries == ("CHL",), rec.id
         assert rec.concepts, rec.id
         assert any("not from its recommendations" in n for n in rec.notes), rec.id
@@ -374,8 +374,8 @@ def test_chile_service_design_candidates(kb: KnowledgeBase) -> None:
 
 def test_recommendation_counts(kb: KnowledgeBase) -> None:
     """The corpus holds 15 formal recommendations and 4 candidates, and no others."""
-    statuses = [rec.status for _, rec in kb.recommendations()]
-    assert statuses.count("recommendation") == 15
+    statuses = [rec.grade for _, rec in kb.recommendations()]
+    assert statuses.count("listed") == 15
     assert statuses.count("candidate") == 4
 
 

@@ -38,7 +38,7 @@ def test_nodes_of_every_kind_with_qualified_ids(g: nx.MultiDiGraph) -> None:
     assert kinds == {"framework": 3, "pillar": 8, "element": 10, "report": 4,
                      "recommendation": 11, "country": 3, "organisation": 3}  # fmt: skip
     rec = g.nodes["report/chile-identity/recommendation/r04"]
-    assert (rec["id"], rec["status"], rec["countries"]) == ("chile-identity/r04", "candidate",
+    assert (rec["id"], rec["grade"], rec["countries"]) == ("chile-identity/r04", "candidate",
                                                             ("CHL",))  # fmt: skip
     assert g.nodes["framework/ddps/trust"]["id"] == "ddps/trust"
     assert g.nodes["country/URY"]["label"] == "Uruguay"
@@ -89,7 +89,7 @@ def test_related_recommendations_rank_shared_above_mapped(g: nx.MultiDiGraph) ->
         ("chile-identity/r03", (), ("dif/trust",), 1),
         ("panama-review/r05", (), ("ddps/trust",), 1),
     ]
-    assert related[0].status == "candidate"
+    assert related[0].grade == "candidate"
 
 
 def test_related_without_mapping_and_from_a_knowledge_base(kb: KnowledgeBase) -> None:

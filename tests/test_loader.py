@@ -28,7 +28,7 @@ def test_load_builds_the_model_from_the_files(valid_tree: Path) -> None:
     first, second = report.recommendations
     assert first.countries == ("CHL",)  # defaulted from the report's single country
     assert first.source.report == "tiny-report" and first.source.page == "14"
-    assert second.status == "candidate"
+    assert second.grade == "candidate"
     assert kb.crosswalks[0].matches[0].relation == "close"
 
 

@@ -70,7 +70,7 @@ def test_row_derives_pillars_and_frameworks(kb: KnowledgeBase) -> None:
     assert row.pillars == ("dif/solutions", "ddps/governance")
     assert row.frameworks == ("dif", "ddps")
     assert row.source == Source(report="identity-comparison", section="Conclusions")
-    assert (row.status, row.mapping) == ("recommendation", "inferred")
+    assert (row.grade, row.mapping) == ("listed", "inferred")
 
 
 @pytest.mark.parametrize("name", ["Chile", "chile", "CL", "cl", "CHL", "chl", "Republic of Chile"])
@@ -323,7 +323,7 @@ def test_report_detail_holds_its_recommendations(kb: KnowledgeBase) -> None:
         ("dif",),
     )
     assert list(detail.recommendations) == query.recommendations(kb, reports=["chile-identity"])
-    assert detail.recommendations[3].status == "candidate"
+    assert detail.recommendations[3].grade == "candidate"
 
 
 def test_frameworks_outline_pillars_and_elements(kb: KnowledgeBase) -> None:
@@ -375,10 +375,10 @@ def test_search_needs_every_word_and_matches_prefixes(kb: KnowledgeBase) -> None
 
 
 def test_search_marks_candidates_and_limits(kb: KnowledgeBase) -> None:
-    """Hits carry the recommendation status; limit keeps the best ones."""
+    """Hits carry the recommendation grade; limit keeps the best ones."""
     hits = query.search(kb, "identity", limit=2)
     assert len(hits) == 2
-    statuses = {h.id: h.status for h in query.search(kb, "civil registry")}
+    statuses = {h.id: h.grade for h in query.search(kb, "civil registry")}
     assert statuses == {"chile-identity/r04": "candidate"}
 
 

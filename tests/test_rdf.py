@@ -127,8 +127,8 @@ def test_recommendation_vocabulary(graph: Graph) -> None:
     assert (rec, DCTERMS.spatial, URIRef(COUNTRY_NS + "CHL")) in graph
     assert (rec, PKB.actor, iri("org/agency")) in graph
     assert (rec, PKB.mapping, PKB.Stated) in graph
-    assert (rec, PKB.status, PKB.Listed) in graph
-    assert (iri("report/alpha-report/recommendation/r02"), PKB.status, PKB.Candidate) in graph
+    assert (rec, PKB.grade, PKB.Listed) in graph
+    assert (iri("report/alpha-report/recommendation/r02"), PKB.grade, PKB.Candidate) in graph
 
 
 def test_ordered_lists_are_rdf_lists(graph: Graph) -> None:

@@ -17,6 +17,7 @@ from policykb.linked.read import canonical_language, from_rdf, from_triples, pla
 from policykb.model import (
     MATCH_RELATIONS,
     REPORT_TYPES,
+    Adherence,
     Contributor,
     Crosswalk,
     Element,
@@ -24,10 +25,13 @@ from policykb.model import (
     KnowledgeBase,
     LangText,
     Match,
+    Observation,
     Organisation,
     Pillar,
     Recommendation,
+    Region,
     Report,
+    ScoreSet,
     Source,
 )
 
@@ -43,6 +47,10 @@ slugs = st.from_regex(r"\A[a-z0-9]{1,5}(-[a-z0-9]{1,3}){0,2}\Z")
 texts = st.text(max_size=30)
 optional_texts = st.none() | texts
 codes = st.from_regex(r"\A[A-Z]{3}\Z")
+concept_refs = st.builds(lambda f, c: f"{f}/{c}", slugs, slugs)
+id_lists = st.lists(slugs, max_size=3).map(tuple)
+code_lists = st.lists(codes, max_size=3).map(tuple)
+text_lists = st.lists(texts, max_size=3).map(tuple)
 languages = st.sampled_from(["en", "es", "fr", "pt-BR", "zh-Hant", "sr-Latn-RS", "de-CH"])
 dates = st.none() | st.from_regex(r"\A[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?\Z") | texts
 
@@ -87,6 +95,8 @@ def frameworks(draw: st.DrawFn, framework_id: str) -> Framework:
                 draw(optional_texts),
                 tuple(draw(st.lists(lang_texts(), max_size=2))),
                 draw(st.none() | sources),
+                inferred=draw(st.booleans()),
+                notes=draw(text_lists),
             )
             for e in mine
         )
@@ -98,7 +108,9 @@ def frameworks(draw: st.DrawFn, framework_id: str) -> Framework:
                 draw(optional_texts),
                 tuple(draw(st.lists(lang_texts(), max_size=2))),
                 draw(st.none() | sources),
-                elements,
+                inferred=draw(st.booleans()),
+                notes=draw(text_lists),
+                elements=elements,
             )
         )
     return Framework(
@@ -112,13 +124,11 @@ def frameworks(draw: st.DrawFn, framework_id: str) -> Framework:
         alt_titles=tuple(draw(st.lists(texts, max_size=3))),
         pillars=tuple(pillars),
         notes=tuple(draw(st.lists(texts, max_size=3))),
+        gaps=draw(text_lists),
+        version=draw(optional_texts),
+        replaces=draw(st.none() | slugs),
+        uses=draw(st.none() | slugs),
     )
-
-
-concept_refs = st.builds(lambda f, c: f"{f}/{c}", slugs, slugs)
-id_lists = st.lists(slugs, max_size=3).map(tuple)
-code_lists = st.lists(codes, max_size=3).map(tuple)
-text_lists = st.lists(texts, max_size=3).map(tuple)
 
 
 @st.composite
@@ -132,10 +142,12 @@ def reports(draw: st.DrawFn, report_id: str) -> Report:
             concepts=tuple(draw(st.lists(concept_refs, max_size=3))),
             source=draw(sources),
             mapping=draw(st.sampled_from(["stated", "inferred"])),
-            status=draw(st.sampled_from(["recommendation", "candidate"])),
+            grade=draw(st.sampled_from(["listed", "summary", "secondary", "candidate"])),
             actors=draw(id_lists),
             area=draw(optional_texts),
             notes=draw(text_lists),
+            regions=draw(id_lists),
+            reported_by=draw(optional_texts),
         )
         for rec_id in draw(unique(slugs, 4))
     )
@@ -169,6 +181,61 @@ def reports(draw: st.DrawFn, report_id: str) -> Report:
         recommendations=recommendations,
         gaps=draw(text_lists),
         notes=draw(text_lists),
+        regions=draw(id_lists),
+        adherents=tuple(
+            draw(
+                st.lists(
+                    st.builds(
+                        Adherence,
+                        st.lists(codes, min_size=1, max_size=3).map(tuple),
+                        sources,
+                        st.none() | st.integers(1900, 2100),
+                        optional_texts,
+                    ),
+                    max_size=2,
+                )
+            )
+        ),
+    )
+
+
+regions = st.builds(
+    lambda i, label, members, source: Region(i, label, members, source),
+    slugs,
+    lang_texts(),
+    code_lists,
+    st.none() | sources,
+)
+
+
+@st.composite
+def score_sets(draw: st.DrawFn, scores_id: str) -> ScoreSet:
+    """A score set; its report is its source's (as the loader makes it)."""
+    source = draw(sources)
+    observations = draw(
+        st.lists(
+            st.builds(
+                Observation,
+                codes,
+                st.floats(0, 1000, allow_nan=False, allow_infinity=False),
+                st.none() | concept_refs,
+                st.none() | sources,
+                optional_texts,
+            ),
+            max_size=4,
+        )
+    )
+    return ScoreSet(
+        id=scores_id,
+        title=draw(texts),
+        index=draw(slugs),
+        edition=draw(texts),
+        source=source,
+        scale=draw(optional_texts),
+        report=source.report,
+        observations=tuple(observations),
+        notes=draw(text_lists),
+        gaps=draw(text_lists),
     )
 
 
@@ -205,11 +272,14 @@ def knowledge_bases(draw: st.DrawFn) -> KnowledgeBase:
     """A knowledge base with every collection sorted by id and ids unique."""
     orgs = [draw(organisations) for _ in range(draw(st.integers(0, 3)))]
     orgs = list({o.id: o for o in orgs}.values())
+    regions_by_id = {r.id: r for r in draw(st.lists(regions, max_size=2))}
     return KnowledgeBase(
         frameworks=tuple(draw(frameworks(i)) for i in sorted(draw(unique(slugs, 3)))),
         reports=tuple(draw(reports(i)) for i in sorted(draw(unique(slugs, 3)))),
         organisations=tuple(sorted(orgs, key=lambda o: o.id)),
         crosswalks=tuple(draw(crosswalks(i)) for i in sorted(draw(unique(slugs, 2)))),
+        regions=tuple(sorted(regions_by_id.values(), key=lambda r: r.id)),
+        scores=tuple(draw(score_sets(i)) for i in sorted(draw(unique(slugs, 2)))),
     )
 
 

@@ -35,7 +35,7 @@ def odd_row() -> query.RecommendationRow:
     return query.RecommendationRow(
         id="r/x", report="r", text='Use [bold]tags[/bold] | "quote", then\nmore',
         countries=("CHL", "PAN"), concepts=("a/b", "c/d"), pillars=("a/b", "c/e"),
-        frameworks=("a", "c"), source=Source(report="r", page="3"), status="candidate",
+        frameworks=("a", "c"), source=Source(report="r", page="3"), grade="candidate",
         mapping="stated",
     )  # fmt: skip
 
@@ -60,7 +60,7 @@ def test_csv_quotes_awkward_text() -> None:
     text = render.recommendations_csv([odd_row()])
     (parsed,) = csv.DictReader(io.StringIO(text))
     assert parsed["text"] == odd_row().text
-    assert parsed["status"] == "candidate"
+    assert parsed["grade"] == "candidate"
 
 
 def test_markdown_escapes_pipes_and_marks_candidates() -> None:

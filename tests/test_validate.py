@@ -37,7 +37,7 @@ CASES: list[tuple[str, list[tuple[str, int | None]]]] = [
     ("reports/alias-bomb.yaml", [("alias", 9)]),
     ("reports/bad-doi.yaml", [("bad-format", 11)]),
     ("reports/bad-id.yaml", [("bad-id", 1), ("id-mismatch", 1)]),
-    ("reports/bad-status.yaml", [("bad-value", 16)]),
+    ("reports/bad-grade.yaml", [("bad-value", 16)]),
     ("reports/bad-type.yaml", [("bad-value", 3)]),
     ("reports/bad-url.yaml", [("bad-format", 6)]),
     ("reports/binary.yaml", [("binary-file", 2)]),
@@ -63,7 +63,7 @@ CASES: list[tuple[str, list[tuple[str, int | None]]]] = [
     ("reports/too-deep.yaml", [("too-deep", 2)]),
     ("reports/top-level-list.yaml", [("not-a-mapping", 1)]),
     ("reports/two-documents.yaml", [("yaml-syntax", 11)]),
-    ("reports/unclosed-bracket.yaml", [("yaml-syntax", 12)]),
+    ("reports/unclosed-bracket.yaml", [("yaml-syntax", 11)]),  # the line of the unclosed [
     ("reports/unknown-actor.yaml", [("unknown-reference", 15)]),
     ("reports/unknown-concept.yaml", [("unknown-reference", 14)]),
     ("reports/unknown-country.yaml", [("unknown-country", 7)]),

@@ -13,10 +13,24 @@ from typing import Literal
 
 ConceptKind = Literal["pillar", "element"]
 MappingStatus = Literal["stated", "inferred"]
-RecommendationStatus = Literal["recommendation", "candidate"]
+RecommendationGrade = Literal["listed", "summary", "secondary", "candidate"]
 MatchRelation = Literal["exact", "close", "related", "broad", "narrow"]
 
-REPORT_TYPES = ("report", "review", "working-paper", "policy-paper", "blog-post", "standard")
+REPORT_TYPES = (
+    "report",
+    "review",
+    "working-paper",
+    "policy-paper",
+    "blog-post",
+    "standard",
+    "legal-instrument",
+    "declaration",
+    "index",
+)
+#: How directly the source states a recommendation, most direct first: an item of its own
+#: list, a summary statement of its own, a report of it by another publisher, a candidate
+#: drawn from its assessment text.
+GRADES: tuple[RecommendationGrade, ...] = ("listed", "summary", "secondary", "candidate")
 MATCH_RELATIONS: tuple[MatchRelation, ...] = ("exact", "close", "related", "broad", "narrow")
 
 
@@ -94,6 +108,10 @@ class Element:
     notation: str | None = None
     alt_labels: tuple[LangText, ...] = ()
     source: Source | None = None
+    inferred: bool = (
+        False  # its wording or placement is our reading, not the source's (notes say why)
+    )
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +124,19 @@ class Pillar:
     notation: str | None = None
     alt_labels: tuple[LangText, ...] = ()
     source: Source | None = None
+    inferred: bool = False
+    notes: tuple[str, ...] = ()
     elements: tuple[Element, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Framework:
-    """A concept scheme defined by a report: pillars, each with elements, in the source's order."""
+    """A concept scheme defined by a report: pillars, each with elements, in the source's order.
+
+    A framework can be a later ``version`` of another that it ``replaces`` (both stay
+    queryable), and an index can ``use`` another framework's concepts as its dimensions
+    instead of pillars of its own.
+    """
 
     id: str
     title: str
@@ -123,6 +148,10 @@ class Framework:
     alt_titles: tuple[str, ...] = ()
     pillars: tuple[Pillar, ...] = ()
     notes: tuple[str, ...] = ()
+    gaps: tuple[str, ...] = ()
+    version: str | None = None
+    replaces: str | None = None  # the framework id of the earlier version
+    uses: str | None = None  # the framework whose concepts are this one's dimensions
 
     def concepts(self) -> Iterator[Concept]:
         """Every pillar and element as a flat :class:`Concept`, in source order."""
@@ -169,10 +198,25 @@ class Recommendation:
     concepts: tuple[str, ...]  # qualified concept ids
     source: Source
     mapping: MappingStatus = "inferred"
-    status: RecommendationStatus = "recommendation"
+    grade: RecommendationGrade = "listed"
     actors: tuple[str, ...] = ()  # organisation ids
     area: str | None = None  # the heading the source files it under
     notes: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()  # region ids, for a regional review that names no country
+    reported_by: str | None = None  # the publisher that reported it (grade "secondary")
+
+
+@dataclass(frozen=True, slots=True)
+class Adherence:
+    """One source's statement of which countries adhere to a legal instrument.
+
+    Sources disagree (lists of different dates); each statement is kept as its source says.
+    """
+
+    countries: tuple[str, ...]  # alpha-3
+    source: Source
+    year: int | None = None  # the year of adherence, when the source gives it
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +246,8 @@ class Report:
     recommendations: tuple[Recommendation, ...] = ()
     gaps: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    adherents: tuple[Adherence, ...] = ()  # for legal instruments
 
     def qid(self, recommendation: Recommendation) -> str:
         """The global id ``report/recommendation`` of one of this report's recommendations."""
@@ -219,6 +265,43 @@ class Organisation:
     parent: str | None = None  # organisation id
     url: str | None = None
     source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A group of countries a regional review addresses (MENA, Latin America and the Caribbean)."""
+
+    id: str
+    label: LangText
+    members: tuple[str, ...] = ()  # alpha-3, only the countries a source names
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """One published score: a country's value on an index edition, overall or on one dimension."""
+
+    country: str  # alpha-3
+    value: float
+    dimension: str | None = None  # a qualified concept id; None for the composite score
+    source: Source | None = None  # when it differs from its score set's
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreSet:
+    """The scores of one index edition (one file in ``data/scores/``)."""
+
+    id: str
+    title: str
+    index: str  # the index's framework id
+    edition: str
+    source: Source
+    scale: str | None = None
+    report: str | None = None  # the report that publishes the scores
+    observations: tuple[Observation, ...] = ()
+    notes: tuple[str, ...] = ()
+    gaps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +327,8 @@ class Crosswalk:
 
 @dataclass(frozen=True, slots=True)
 class KnowledgeBase:
-    """Everything loaded: frameworks, reports with their recommendations, organisations, crosswalks.
+    """Everything loaded: frameworks, reports with their recommendations, organisations,
+    crosswalks, regions and index scores.
 
     Each collection is sorted by id so that equal data gives equal knowledge bases, whatever
     order the files were read in.
@@ -254,6 +338,8 @@ class KnowledgeBase:
     reports: tuple[Report, ...] = ()
     organisations: tuple[Organisation, ...] = ()
     crosswalks: tuple[Crosswalk, ...] = ()
+    regions: tuple[Region, ...] = ()
+    scores: tuple[ScoreSet, ...] = ()
 
     def framework(self, framework_id: str) -> Framework | None:
         """The framework with this id, or ``None``."""

@@ -7,9 +7,19 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-from policykb.cache.fileformat import KEY_BYTES, LEAN, MAGIC, ROWS, TABLE, CacheFile, FileRows
+from policykb.cache.fileformat import (
+    EAGER,
+    FIELDS,
+    KEY_BYTES,
+    LEAN,
+    MAGIC,
+    ROWS,
+    TABLE,
+    CacheFile,
+    FileRows,
+)
 from policykb.gcpause import no_gc
-from policykb.model import Crosswalk, Framework, KnowledgeBase, Organisation, Report
+from policykb.model import KnowledgeBase, Report
 
 # ---------------------------------------------------------------------------------------------
 # The knowledge base a hit returns
@@ -37,44 +47,32 @@ class CachedKnowledgeBase(KnowledgeBase):
     _index: Any  # a policykb.query.Index (not imported here: the hit path stays lean)
     _postings: tuple[Any, Any] | None  # by country, by concept: the index not yet made
 
-    def __init__(
-        self,
-        frameworks: tuple[Framework, ...] = (),
-        reports: tuple[Report, ...] = (),
-        organisations: tuple[Organisation, ...] = (),
-        crosswalks: tuple[Crosswalk, ...] = (),
-    ) -> None:
+    def __init__(self, *fields: Any, **named: Any) -> None:
         """A knowledge base with every field given (``dataclasses.replace`` comes here)."""
         object.__setattr__(self, "_file", None)
         object.__setattr__(self, "_index", None)
         object.__setattr__(self, "_postings", None)
-        super().__init__(frameworks, reports, organisations, crosswalks)
+        super().__init__(*fields, **named)
 
     @classmethod
     def holding(cls, kb: KnowledgeBase, index: Any) -> CachedKnowledgeBase:
         """``kb`` with its index."""
-        found = cls(kb.frameworks, kb.reports, kb.organisations, kb.crosswalks)
+        found = cls(*(getattr(kb, name) for name in FIELDS))
         object.__setattr__(found, "_index", index)
         return found
 
     @classmethod
     def reading(
-        cls,
-        frameworks: tuple[Framework, ...],
-        organisations: tuple[Organisation, ...],
-        crosswalks: tuple[Crosswalk, ...],
-        file: CacheFile,
-        postings: tuple[Any, Any],
+        cls, eager: tuple[Any, ...], file: CacheFile, postings: tuple[Any, Any]
     ) -> CachedKnowledgeBase:
         """A knowledge base whose reports ``file`` will give on first use.
 
-        ``postings`` (by country, by concept) make its index when it is first asked for.
+        ``eager`` holds the other collections (:data:`EAGER` order); ``postings`` (by country,
+        by concept) make its index when it is first asked for.
         """
         found = cls.__new__(cls)
         for name, value in (
-            ("frameworks", frameworks),
-            ("organisations", organisations),
-            ("crosswalks", crosswalks),
+            *zip(EAGER, eager, strict=True),
             ("_file", file),
             ("_index", None),
             ("_postings", postings),
@@ -135,26 +133,18 @@ class CachedKnowledgeBase(KnowledgeBase):
         return self._file.reports_between(start, stop)
 
     def _fields(self) -> tuple[Any, ...]:
-        return (self.frameworks, self.reports, self.organisations, self.crosswalks)
+        return tuple(getattr(self, name) for name in FIELDS)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, KnowledgeBase):
             return NotImplemented
-        return self._fields() == (
-            other.frameworks,
-            other.reports,
-            other.organisations,
-            other.crosswalks,
-        )
+        return self._fields() == tuple(getattr(other, name) for name in FIELDS)
 
     __hash__ = KnowledgeBase.__hash__
 
     def __repr__(self) -> str:
-        frameworks, reports, organisations, crosswalks = self._fields()
-        return (
-            f"KnowledgeBase(frameworks={frameworks!r}, reports={reports!r}, "
-            f"organisations={organisations!r}, crosswalks={crosswalks!r})"
-        )
+        shown = ", ".join(f"{n}={v!r}" for n, v in zip(FIELDS, self._fields(), strict=True))
+        return f"KnowledgeBase({shown})"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return KnowledgeBase, self._fields()
@@ -187,15 +177,15 @@ def _open(handle: Any, key: str) -> KnowledgeBase | None:
     file = CacheFile(handle, key, head + TABLE.size, table)
     with no_gc():
         lean = pickle.loads(file.section(LEAN))
-    root, frameworks, organisations, crosswalks, by_country, by_concept, offsets, crcs = lean
+    root, eager, by_country, by_concept, offsets, crcs = lean
     if not (
-        isinstance(frameworks, tuple)
-        and isinstance(organisations, tuple)
-        and isinstance(crosswalks, tuple)
+        isinstance(eager, tuple)
+        and len(eager) == len(EAGER)
+        and all(isinstance(items, tuple) for items in eager)
         and len(offsets) == len(crcs) + 1
         and offsets[-1] == file.lengths[ROWS]
     ):
         return None
     file.root, file.offsets, file.row_crcs = Path(root), offsets, crcs
     postings = (by_country, by_concept)
-    return CachedKnowledgeBase.reading(frameworks, organisations, crosswalks, file, postings)
+    return CachedKnowledgeBase.reading(eager, file, postings)

@@ -26,9 +26,10 @@ from policykb.model import KnowledgeBase, Recommendation, Report, Source
 #
 #   MAGIC, the key (64 hex digits), a newline
 #   the table: the byte lengths of the four sections, then their CRC-32s (TABLE)
-#   lean     pickle: (data directory, frameworks, organisations, crosswalks, postings by
+#   lean     pickle: (data directory, the collections but reports (EAGER), postings by
 #            country, postings by concept, each row's offset, each row's CRC-32)
-#   report table  marshal: each report's names and the spans of its rows (policykb.query)
+#   report table  marshal: each report's names, the spans of its rows and its year
+#                 (policykb.query.ReportTable)
 #   rows     one marshalled tuple per recommendation: the report id, then the
 #            recommendation's fields in order, its source as a tuple of the source's fields
 #   reports  pickle: (the reports without their recommendations, how many each has)
@@ -41,7 +42,10 @@ from policykb.model import KnowledgeBase, Recommendation, Report, Source
 # was damaged in place after the hit) makes the knowledge base load from the data files and
 # rewrite the cache, when the data's key is still the one the file was read for.
 
-MAGIC = b"policykb-kb-cache 2\n"
+MAGIC = b"policykb-kb-cache 3\n"
+#: The knowledge base's fields, and those a cache hit reads at once (all but the reports)
+FIELDS = tuple(f.name for f in dataclasses.fields(KnowledgeBase))
+EAGER = tuple(name for name in FIELDS if name != "reports")
 KEY_BYTES = 64  # hex sha256
 TABLE = struct.Struct("<4Q4I")
 LEAN, REPORT_TABLE, ROWS, REPORTS = range(4)
@@ -209,7 +213,7 @@ _ROW_SOURCE = _ROW_FIELDS.index("source")  # the source's place among the fields
 #: Where :class:`policykb.query.Record`'s fields are in a row (the source's is decoded)
 _RECORD = tuple(
     1 + _ROW_FIELDS.index(name)
-    for name in ("id", "text", "countries", "concepts", "source", "status", "mapping")
+    for name in ("id", "text", "countries", "concepts", "source", "grade", "mapping", "actors")
 )
 
 
@@ -239,7 +243,8 @@ class FileRows:
         if self._fallback is None:
             try:
                 table = marshal.loads(self._file.section(REPORT_TABLE))
-                if not isinstance(table, dict):
+                # names, spans and year per report (a table of an older shape: rebuild)
+                if not isinstance(table, dict) or any(len(v) != 3 for v in table.values()):
                     raise _CorruptError("report table")
                 return table
             except Exception:
@@ -254,7 +259,7 @@ class FileRows:
     def _records(self, which: Sequence[int]) -> list[Any]:
         if self._blob is None and len(which) * 8 > len(self):
             self._blob = self._file.section(ROWS)
-        rec_id, text, countries, concepts, source, status, mapping = _RECORD
+        rec_id, text, countries, concepts, source, grade, mapping, actors = _RECORD
         return [
             (
                 row[0],
@@ -263,8 +268,9 @@ class FileRows:
                 row[countries],
                 row[concepts],
                 Source(*row[source]),
-                row[status],
+                row[grade],
                 row[mapping],
+                row[actors],
             )
             for row in self._file.rows(which, self._blob)
         ]
@@ -319,9 +325,7 @@ def _sections(kb: KnowledgeBase, index: Any, root: Path) -> tuple[bytes, ...]:
     lean = _dumps(
         (
             str(root.resolve()),
-            kb.frameworks,
-            kb.organisations,
-            kb.crosswalks,
+            tuple(getattr(kb, name) for name in EAGER),
             {k: array(_COUNT, v) for k, v in index.by_country.items()},
             {k: array(_COUNT, v) for k, v in index.by_concept.items()},
             offsets,

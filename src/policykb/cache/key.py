@@ -10,13 +10,14 @@ import stat
 import sys
 from pathlib import Path
 
+from policykb.datafiles.datadir import DATA_FOLDERS as _FOLDERS
+from policykb.datafiles.datadir import SUFFIXES as _SUFFIXES
+from policykb.datafiles.datadir import TOP_FILES as _TOP_FILES
 from policykb.model import KnowledgeBase
 
 ENV_VAR = "POLICYKB_CACHE_DIR"
-#: Mirrors ``datadir.data_files`` (a test checks they agree) but walks with ``os.scandir``, whose
-#: entries carry the stat the key needs: no Path object or second stat per file on every hit.
-_FOLDERS = ("frameworks", "reports", "mappings")
-_SUFFIXES = (".yaml", ".yml")
+# The walk mirrors ``datadir.data_files`` (a test checks they agree) with ``os.scandir``, whose
+# entries carry the stat the key needs: no Path object or second stat per file on every hit.
 
 
 def cache_dir() -> Path:
@@ -65,11 +66,12 @@ def _model_fields() -> str:
 def _data_file_stats(root: Path) -> list[tuple[str, os.stat_result]]:
     """``(relative path, stat)`` of every data file, in ``loader.data_files`` order."""
     found = []
-    for suffix in _SUFFIXES:
-        with contextlib.suppress(OSError):
-            info = (root / f"organisations{suffix}").stat()
-            if stat.S_ISREG(info.st_mode):
-                found.append((f"organisations{suffix}", info))
+    for stem in _TOP_FILES:
+        for suffix in _SUFFIXES:
+            with contextlib.suppress(OSError):
+                info = (root / f"{stem}{suffix}").stat()
+                if stat.S_ISREG(info.st_mode):
+                    found.append((f"{stem}{suffix}", info))
     for folder in _FOLDERS:
         try:
             with os.scandir(root / folder) as scan:

@@ -9,16 +9,20 @@ from __future__ import annotations
 from typing import Any
 
 from policykb.model import (
+    Adherence,
     Contributor,
     Crosswalk,
     Element,
     Framework,
     LangText,
     Match,
+    Observation,
     Organisation,
     Pillar,
     Recommendation,
+    Region,
     Report,
+    ScoreSet,
     Source,
     canonical_language,
 )
@@ -69,6 +73,8 @@ def _concept_fields(data: dict[str, Any]) -> dict[str, Any]:
         "notation": data.get("notation"),
         "alt_labels": tuple(lang_text(v) for v in data.get("alt_labels", ())),
         "source": source(data.get("source")),
+        "inferred": bool(data.get("inferred", False)),
+        "notes": _strs(data.get("notes")),
     }
 
 
@@ -79,7 +85,7 @@ def framework(data: dict[str, Any]) -> Framework:
             **_concept_fields(p),
             elements=tuple(Element(**_concept_fields(e)) for e in p.get("elements", ())),
         )
-        for p in data["pillars"]
+        for p in data.get("pillars", ())
     )
     src = source(data["source"])
     assert src is not None  # required by the schema
@@ -94,6 +100,10 @@ def framework(data: dict[str, Any]) -> Framework:
         alt_titles=_strs(data.get("alt_titles")),
         pillars=pillars,
         notes=_strs(data.get("notes")),
+        gaps=_strs(data.get("gaps")),
+        version=_str(data.get("version")),
+        replaces=data.get("replaces"),
+        uses=data.get("uses"),
     )
 
 
@@ -111,10 +121,12 @@ def recommendation(
         concepts=tuple(data["concepts"]),
         source=src,
         mapping=data.get("mapping", "inferred"),
-        status=data.get("status", "recommendation"),
+        grade=data.get("grade", "listed"),
         actors=_strs(data.get("actors")),
         area=data.get("area"),
         notes=_strs(data.get("notes")),
+        regions=_strs(data.get("regions")),
+        reported_by=data.get("reported_by"),
     )
 
 
@@ -153,6 +165,55 @@ def report(data: dict[str, Any]) -> Report:
         ),
         gaps=_strs(data.get("gaps")),
         notes=_strs(data.get("notes")),
+        regions=_strs(data.get("regions")),
+        adherents=tuple(adherence(a) for a in data.get("adherents", ())),
+    )
+
+
+def adherence(data: dict[str, Any]) -> Adherence:
+    """One adherence statement of a legal instrument."""
+    src = source(data["source"])
+    assert src is not None
+    return Adherence(_strs(data["countries"]), src, data.get("year"), data.get("note"))
+
+
+def regions(data: dict[str, Any]) -> list[Region]:
+    """The regions file's list as :class:`Region` values."""
+    return [
+        Region(
+            id=r["id"],
+            label=lang_text(r["label"]),
+            members=_strs(r.get("members")),
+            source=source(r.get("source")),
+        )
+        for r in data["regions"]
+    ]
+
+
+def score_set(data: dict[str, Any]) -> ScoreSet:
+    """A scores file's mapping as a :class:`ScoreSet`."""
+    src = source(data["source"], data.get("report"))
+    assert src is not None
+    return ScoreSet(
+        id=data["id"],
+        title=data["title"],
+        index=data["index"],
+        edition=str(data["edition"]),
+        source=src,
+        scale=data.get("scale"),
+        report=src.report,
+        observations=tuple(
+            Observation(
+                country=o["country"],
+                value=float(o["value"]),
+                dimension=o.get("dimension"),
+                source=source(o.get("source")),
+                note=o.get("note"),
+            )
+            for o in data["observations"]
+        ),
+        notes=_strs(data.get("notes")),
+        gaps=_strs(data.get("gaps")),
     )
 
 

@@ -8,12 +8,12 @@ crosswalks make sense as SKOS mapping relations.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from policykb import countries
 from policykb.errors import did_you_mean
-from policykb.model import Framework, KnowledgeBase, LangText, Report, Source
+from policykb.model import Framework, KnowledgeBase, LangText, Report, ScoreSet, Source
 
 PathPart = str | int
 
@@ -31,11 +31,15 @@ class Finding:
 
 
 class _Context:
-    def __init__(self, kb: KnowledgeBase, unreadable: frozenset[str]) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, unreadable: frozenset[str], files: Mapping[str, str]
+    ) -> None:
         self.kb = kb
+        self.files = files  # item kind -> the file that defines them (organisation -> …)
         self.frameworks = {f.id: f for f in kb.frameworks}
         self.reports = {r.id: r for r in kb.reports}
         self.organisations = {o.id for o in kb.organisations}
+        self.regions = {r.id for r in kb.regions}
         self.concepts = {c.qid for c in kb.concepts()}
         # ids held by files that have errors of their own: references to them are not
         # reported again (the file's own issues say what to fix)
@@ -76,7 +80,7 @@ class _Context:
                 path,
                 "unknown-reference",
                 f"there is no {what} '{value}'",
-                did_you_mean(value, known),
+                _defined_in(did_you_mean(value, known), what, self.files),
             )
 
     def source(
@@ -149,6 +153,30 @@ def _check_framework(ctx: _Context, framework: Framework) -> Iterator[Finding]:
                 f"add it to {report.id}'s defines",
             )
     yield from ctx.source(key, (), framework.source)
+    for field in ("replaces", "uses"):
+        value = getattr(framework, field)
+        if value == framework.id:
+            yield Finding(key, (field,), "self-reference", f"{framework.id} {field} itself")
+        else:
+            yield from ctx.ref(key, (field,), value, "framework", ctx.frameworks)
+    if framework.uses is not None and framework.pillars:
+        yield Finding(
+            key,
+            ("pillars",),
+            "uses-with-pillars",
+            f"{framework.id} uses the concepts of {framework.uses} and also has pillars",
+            "drop the pillars (its dimensions are the other framework's), or drop uses",
+        )
+    elif framework.uses is None and not framework.pillars:
+        yield Finding(
+            key,
+            (),
+            "missing-field",
+            f"framework '{framework.id}' has no pillars",
+            "list its pillars, or give `uses: FRAMEWORK` when its dimensions are another "
+            "framework's concepts",
+            at_key=True,
+        )
     seen: dict[str, tuple[PathPart, ...]] = {}
     pillar_labels = []
     for i, pillar in enumerate(framework.pillars):
@@ -187,6 +215,23 @@ def _check_report(ctx: _Context, report: Report) -> Iterator[Finding]:
                 yield from _country(key, (field, i), value)
             else:
                 yield from ctx.ref(key, (field, i), value, "framework", ctx.frameworks)
+    yield from _duplicates(key, "regions", report.regions)
+    for i, region in enumerate(report.regions):
+        yield from ctx.ref(key, ("regions", i), region, "region", ctx.regions)
+    if report.adherents and report.type != "legal-instrument":
+        yield Finding(
+            key,
+            ("adherents",),
+            "adherents-not-instrument",
+            f"'{report.id}' lists adherents but its type is '{report.type}'",
+            "adherents belong to a legal instrument: set type: legal-instrument",
+        )
+    for i, adherence in enumerate(report.adherents):
+        path_a: tuple[PathPart, ...] = ("adherents", i)
+        yield from _duplicates_at(key, (*path_a, "countries"), adherence.countries)
+        for j, code in enumerate(adherence.countries):
+            yield from _country(key, (*path_a, "countries", j), code)
+        yield from ctx.source(key, path_a, adherence.source)
     seen: set[str] = set()
     for i, rec in enumerate(report.recommendations):
         path: tuple[PathPart, ...] = ("recommendations", i)
@@ -198,14 +243,42 @@ def _check_report(ctx: _Context, report: Report) -> Iterator[Finding]:
                 f"recommendation id '{rec.id}' is already used in {report.id}",
             )
         seen.add(rec.id)
-        if not rec.countries:
+        if not rec.countries and not rec.regions:
             yield Finding(
                 key,
                 path,
                 "missing-field",
                 f"recommendation '{rec.id}' has no countries and the report has "
                 f"{len(report.countries)} subject countries to default to",
-                "list the countries it is addressed to",
+                "list the countries it is addressed to (or, for a regional review that names "
+                "none, its regions)",
+            )
+        for j, region in enumerate(rec.regions):
+            yield from ctx.ref(key, (*path, "regions", j), region, "region", ctx.regions)
+        if rec.grade == "secondary":
+            if rec.reported_by is None:
+                yield Finding(
+                    key,
+                    (*path, "grade"),
+                    "missing-field",
+                    f"recommendation '{rec.id}' is secondary but does not say who reported it",
+                    "add reported_by: the publisher of the page that reported it",
+                )
+            if rec.source.url is None:
+                yield Finding(
+                    key,
+                    (*path, "source"),
+                    "missing-field",
+                    f"recommendation '{rec.id}' is secondary but its source has no url",
+                    "give source.url: the page that reported it",
+                )
+        elif rec.reported_by is not None:
+            yield Finding(
+                key,
+                (*path, "reported_by"),
+                "inconsistent-grade",
+                f"recommendation '{rec.id}' has reported_by but its grade is '{rec.grade}'",
+                "reported_by goes with grade: secondary",
             )
         for j, code in enumerate(rec.countries):
             yield from _country(key, (*path, "countries", j), code)
@@ -214,6 +287,58 @@ def _check_report(ctx: _Context, report: Report) -> Iterator[Finding]:
         for j, actor in enumerate(rec.actors):
             yield from ctx.ref(key, (*path, "actors", j), actor, "organisation", ctx.organisations)
         yield from ctx.source(key, path, rec.source, report.id)
+
+
+def _duplicates_at(
+    key: str, path: tuple[PathPart, ...], values: tuple[str, ...]
+) -> Iterator[Finding]:
+    for finding in _duplicates(key, str(path[-1]), values):
+        yield Finding(key, (*path[:-1], *finding.path), finding.code, finding.message, finding.hint)
+
+
+def _check_regions(ctx: _Context) -> Iterator[Finding]:
+    for region in ctx.kb.regions:
+        key = f"region:{region.id}"
+        yield from _duplicates(key, "members", region.members)
+        for i, code in enumerate(region.members):
+            yield from _country(key, ("members", i), code)
+        yield from ctx.source(key, (), region.source)
+
+
+def _check_scores(ctx: _Context, scores: ScoreSet) -> Iterator[Finding]:
+    key = f"scores:{scores.id}"
+    yield from ctx.ref(key, ("index",), scores.index, "framework", ctx.frameworks)
+    yield from ctx.ref(key, ("report",), scores.report, "report", ctx.reports)
+    yield from ctx.source(key, (), scores.source, scores.report)
+    index = ctx.frameworks.get(scores.index)
+    schemes = {scores.index} if index is None else {index.id, index.uses}
+    seen: set[tuple[str, str | None]] = set()
+    for i, obs in enumerate(scores.observations):
+        path: tuple[PathPart, ...] = ("observations", i)
+        yield from _country(key, (*path, "country"), obs.country)
+        if obs.dimension is not None:
+            found = list(ctx.concept_ref(key, (*path, "dimension"), obs.dimension))
+            yield from found
+            scheme = obs.dimension.partition("/")[0]
+            if not found and index is not None and scheme not in schemes:
+                yield Finding(
+                    key,
+                    (*path, "dimension"),
+                    "foreign-dimension",
+                    f"'{obs.dimension}' is not a dimension of {scores.index}",
+                    f"use a concept of {' or '.join(sorted(s for s in schemes if s))}",
+                )
+        if (obs.country, obs.dimension) in seen:
+            yield Finding(
+                key,
+                path,
+                "duplicate-value",
+                f"{obs.country} has two values for {obs.dimension or 'the composite score'}",
+                "keep one per country and dimension; a second source's value goes in its own "
+                "scores file",
+            )
+        seen.add((obs.country, obs.dimension))
+        yield from ctx.source(key, path, obs.source)
 
 
 def _check_organisations(ctx: _Context) -> Iterator[Finding]:
@@ -319,18 +444,33 @@ def _cycles(
                 )
 
 
-def check(kb: KnowledgeBase, unreadable: Iterable[str] = ()) -> list[Finding]:
+def _defined_in(hint: str | None, what: str, files: Mapping[str, str]) -> str | None:
+    """``hint`` followed by where items of kind ``what`` are defined, when one file holds them."""
+    if what not in files:
+        return hint
+    where = f"{what}s are defined in {files[what]}"
+    return f"{hint} {where}" if hint else where
+
+
+def check(
+    kb: KnowledgeBase, unreadable: Iterable[str] = (), files: Mapping[str, str] | None = None
+) -> list[Finding]:
     """Every reference and SKOS finding in ``kb``.
 
     ``unreadable`` names items (``report:ID``, ``framework:ID``; ``organisation:*`` for the whole
     organisations file) whose files have errors, so references to them are not reported twice.
+    ``files`` names the file that defines each kind of item kept in one file (``organisation``:
+    ``data/organisations.yaml``), for the hint of an unknown reference.
     """
-    ctx = _Context(kb, frozenset(unreadable))
+    ctx = _Context(kb, frozenset(unreadable), files or {})
     findings: list[Finding] = []
     for framework in kb.frameworks:
         findings += _check_framework(ctx, framework)
     for report in kb.reports:
         findings += _check_report(ctx, report)
     findings += _check_organisations(ctx)
+    findings += _check_regions(ctx)
+    for scores in kb.scores:
+        findings += _check_scores(ctx, scores)
     findings += _check_crosswalks(ctx)
     return findings

@@ -24,7 +24,15 @@ from policykb.datafiles.datadir import (  # noqa: F401  (find_data_dir and frien
 from policykb.datafiles.yamlfile import JsonPath, ParsedFile, read_yaml_file
 from policykb.errors import DataDirError, InvalidDataError, Issue
 from policykb.gcpause import no_gc
-from policykb.model import Crosswalk, Framework, KnowledgeBase, Organisation, Report
+from policykb.model import (
+    Crosswalk,
+    Framework,
+    KnowledgeBase,
+    Organisation,
+    Region,
+    Report,
+    ScoreSet,
+)
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
@@ -99,6 +107,8 @@ def _read(root: Path, only: Iterable[Path]) -> Corpus:
         "report": [],
         "organisation": [],
         "crosswalk": [],
+        "region": [],
+        "scores": [],
     }
     unreadable: set[str] = set()
     for file in parsed:
@@ -119,8 +129,11 @@ def _read(root: Path, only: Iterable[Path]) -> Corpus:
         reports=tuple(sorted(items["report"], key=lambda x: x.id)),
         organisations=tuple(sorted(items["organisation"], key=lambda x: x.id)),
         crosswalks=tuple(sorted(items["crosswalk"], key=lambda x: x.id)),
+        regions=tuple(sorted(items["region"], key=lambda x: x.id)),
+        scores=tuple(sorted(items["scores"], key=lambda x: x.id)),
     )
-    for finding in checks.check(corpus.kb, unreadable):
+    defining = {"organisation": display_path(root / "organisations.yaml", cwd)}
+    for finding in checks.check(corpus.kb, unreadable, defining):
         file, base = corpus.origins[finding.key]
         corpus.issues.append(
             file.issue(
@@ -134,7 +147,7 @@ def _read(root: Path, only: Iterable[Path]) -> Corpus:
     for file in parsed:
         if file.data is not None and "id" in file.data and file.path.stem != file.data["id"]:
             kind = file_kind(file.path, root)
-            if kind in ("framework", "report", "mapping"):
+            if kind in ("framework", "report", "mapping", "scores"):
                 corpus.issues.append(
                     file.issue(
                         "id-mismatch",
@@ -154,6 +167,8 @@ def _unreadable_key(file: ParsedFile, kind: str) -> str:
     """The item key a broken file would have defined (``organisation:*`` for organisations)."""
     if kind == "organisations":
         return "organisation:*"
+    if kind == "regions":
+        return "region:*"
     ident = file.data.get("id") if file.data else None
     name = {"mapping": "crosswalk"}.get(kind, kind)
     return f"{name}:{ident if isinstance(ident, str) else file.path.stem}"
@@ -166,6 +181,11 @@ def _build(data: dict[str, Any], kind: str) -> Iterator[tuple[str, Any, JsonPath
         yield f"report:{data['id']}", build.report(data), ()
     elif kind == "mapping":
         yield f"crosswalk:{data['id']}", build.crosswalk(data), ()
+    elif kind == "scores":
+        yield f"scores:{data['id']}", build.score_set(data), ()
+    elif kind == "regions":
+        for index, region in enumerate(build.regions(data)):
+            yield f"region:{region.id}", region, ("regions", index)
     else:
         for index, organisation in enumerate(build.organisations(data)):
             yield f"organisation:{organisation.id}", organisation, ("organisations", index)
@@ -175,7 +195,7 @@ def _add(
     corpus: Corpus,
     items: dict[str, list[Any]],
     key: str,
-    item: Framework | Report | Organisation | Crosswalk,
+    item: Framework | Report | Organisation | Crosswalk | Region | ScoreSet,
     file: ParsedFile,
     path: JsonPath,
 ) -> None:

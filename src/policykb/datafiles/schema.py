@@ -22,7 +22,7 @@ from typing import Any
 from policykb import countries
 from policykb.errors import did_you_mean
 
-KINDS = ("framework", "report", "organisations", "mapping")
+KINDS = ("framework", "report", "organisations", "mapping", "regions", "scores")
 
 _PATTERN_CODES = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": (

@@ -76,8 +76,7 @@ def _ids_in_iris(kb: KnowledgeBase, reports: Sequence[Report]) -> tuple[list[str
         concepts = list(framework.concepts())
         unique = unique and len({c.id for c in concepts}) == len(concepts)
         ids += [c.id for c in concepts]
-        if framework.defined_in is not None:
-            ids.append(framework.defined_in)
+        ids += [f for f in (framework.defined_in, framework.replaces, framework.uses) if f]
         sources.append(framework.source)
         sources += [c.node.source for c in concepts]
     for organisation in kb.organisations:
@@ -88,9 +87,25 @@ def _ids_in_iris(kb: KnowledgeBase, reports: Sequence[Report]) -> tuple[list[str
         ids += (report.id, report.publisher)
         ids += chain(report.countries, report.compares, report.defines, report.applies)
         sources.append(report.source)
+        ids += report.regions
+        for adherence in report.adherents:
+            ids += adherence.countries
+            sources.append(adherence.source)
         rec_ids = [rec.id for rec in report.recommendations]
         unique = unique and len(set(rec_ids)) == len(rec_ids)
         ids += rec_ids
+    for region in kb.regions:
+        ids.append(region.id)
+        ids += region.members
+        sources.append(region.source)
+    for scores in kb.scores:
+        ids += (scores.id, scores.index)
+        sources.append(scores.source)
+        for obs in scores.observations:
+            ids.append(obs.country)
+            if obs.dimension is not None:
+                qids.append(obs.dimension)
+            sources.append(obs.source)
     for crosswalk in kb.crosswalks:
         ids.append(crosswalk.id)
         sources.append(crosswalk.source)
@@ -99,11 +114,12 @@ def _ids_in_iris(kb: KnowledgeBase, reports: Sequence[Report]) -> tuple[list[str
     recs = list(chain.from_iterable(map(attrgetter("recommendations"), reports)))
     ids += set(chain.from_iterable(map(attrgetter("countries"), recs)))
     ids += set(chain.from_iterable(map(attrgetter("actors"), recs)))
+    ids += set(chain.from_iterable(map(attrgetter("regions"), recs)))
     qids += set(chain.from_iterable(map(attrgetter("concepts"), recs)))
     sources += map(attrgetter("source"), recs)
     cited = set(map(attrgetter("report"), filter(None, sources)))
     cited.discard(None)
     ids += cited
-    for items in (kb.frameworks, kb.organisations, reports, kb.crosswalks):
+    for items in (kb.frameworks, kb.organisations, reports, kb.crosswalks, kb.regions, kb.scores):
         unique = unique and len({item.id for item in items}) == len(items)
     return ids, qids, unique

@@ -45,7 +45,9 @@ from policykb.model import (
     Organisation,
     Pillar,
     Recommendation,
+    Region,
     Report,
+    ScoreSet,
     Source,
 )
 
@@ -92,20 +94,39 @@ _A_ALTERNATIVE_LABEL = f"{_TYPE} {PKB['AlternativeLabel']}"
 _A_CROSSWALK = f"{_TYPE} {PKB['Crosswalk']}"
 _A_CONCEPT_MATCH = f"{_TYPE} {PKB['ConceptMatch']}"
 _MAPPING = {value: iri(term) for value, term in vocab.MAPPING_VALUES.items()}
-_STATUS = {value: iri(term) for value, term in vocab.STATUS_VALUES.items()}
+_GRADE = {value: iri(term) for value, term in vocab.GRADE_VALUES.items()}
 _REC_HEAD = f"{_A_RECOMMENDATION}{SEP}{_IDENTIFIER} "
 _AREA = PKB["area"]
+_A_ADHERENCE = f"{_TYPE} {PKB['Adherence']}"
+_A_REGION = f"{_TYPE} {PKB['Region']}"
+_A_DATASET = (
+    f"{_TYPE} {iri(vocab.QB_DATASET)}{SEP}{iri(vocab.QB_STRUCTURE)} {PKB['ScoreStructure']}"
+)
+_A_OBSERVATION = f"{_TYPE} {iri(vocab.QB_OBSERVATION)}"
+_DATASET_OF, _REF_AREA = iri(vocab.QB_DATASET_OF), iri(vocab.REF_AREA)
+_OBS_VALUE, _SCORED = iri(vocab.OBS_VALUE), PKB["scoredConcept"]
+_REPLACES, _IS_REPLACED_BY = iri(vocab.REPLACES), iri(vocab.IS_REPLACED_BY)
+_VERSION_INFO = iri(vocab.VERSION_INFO)
+_TRUE = literal(Lit("true", None, vocab.BOOLEAN))
 
 
-def _rec_tail(mapping: str, status: str) -> str:
-    """A recommendation's ``pkb:mapping`` and ``pkb:status`` parts (an unknown value: a literal)."""
+def _rec_tail(mapping: str, grade: str) -> str:
+    """A recommendation's ``pkb:mapping`` and ``pkb:grade`` parts (an unknown value: a literal)."""
     spelt_mapping = _MAPPING.get(mapping) or quoted(mapping)
-    spelt_status = _STATUS.get(status) or quoted(status)
-    return f"{SEP}{PKB['mapping']} {spelt_mapping}{SEP}{PKB['status']} {spelt_status}"
+    spelt_grade = _GRADE.get(grade) or quoted(grade)
+    return f"{SEP}{PKB['mapping']} {spelt_mapping}{SEP}{PKB['grade']} {spelt_grade}"
 
 
 #: :func:`_rec_tail` of each pair of known values, made once
-_REC_TAILS = {(m, st): _rec_tail(m, st) for m in vocab.MAPPING_VALUES for st in vocab.STATUS_VALUES}
+_REC_TAILS = {(m, g): _rec_tail(m, g) for m in vocab.MAPPING_VALUES for g in vocab.GRADE_VALUES}
+
+
+def decimal(value: float) -> str:
+    """A score as an ``xsd:decimal`` lexical form: ``0.79``, ``12.0`` (never an exponent)."""
+    from decimal import Decimal
+
+    text = format(Decimal(repr(value)), "f")
+    return text if "." in text else text + ".0"
 
 
 def _date(value: str) -> str:
@@ -139,7 +160,7 @@ class Statements(StatementWriter):
 
     def citation_parts(self, s: str, source: Source) -> tuple[str, str]:
         """The subject's ``pkb:citation …`` part, and the statement of its citation node."""
-        node = f"<{s}#source>"
+        node = f"<{s}#source>"  # s never has a fragment: dependent items get paths (…/adherence/1)
         if source.report is not None:
             report = f"<{self.base}report/{source.report}>"
             head = f"{_CITATION} {node}{SEP}{_DERIVED_FROM} {report}"
@@ -180,6 +201,18 @@ class Statements(StatementWriter):
             tops = " , ".join(f"<{s}/{pillar.id}>" for pillar in framework.pillars)
             po.append(f"{_HAS_TOP_CONCEPT} {tops}")
         self.values(po, s, _NOTE, "noteList", [quoted(n) for n in framework.notes])
+        self.values(po, s, PKB["gap"], "gapList", [quoted(g) for g in framework.gaps])
+        if framework.version is not None:
+            po.append(f"{_VERSION_INFO} {quoted(framework.version)}")
+        if framework.replaces is not None:
+            po.append(f"{_REPLACES} <{self.base}framework/{framework.replaces}>")
+        later = self.replaced_by.get(framework.id)
+        if later:
+            po.append(
+                f"{_IS_REPLACED_BY} {' , '.join(f'<{self.base}framework/{f}>' for f in later)}"
+            )
+        if framework.uses is not None:
+            po.append(f"{PKB['usesConceptsOf']} <{self.base}framework/{framework.uses}>")
         self.citation(po, s, framework.source)
         self.statement(s, po)
         for position, pillar in enumerate(framework.pillars, 1):
@@ -222,6 +255,9 @@ class Statements(StatementWriter):
                 if texts:
                     parts.append(f"{_VALUE} {' , '.join(texts)}")
                 self.later.append(f"{label} {SEP.join(parts)} .\n")
+        if node.inferred:
+            po.append(f"{PKB['inferred']} {_TRUE}")
+        self.values(po, s, _NOTE, "noteList", [quoted(n) for n in node.notes])
         self.citation(po, s, node.source)
         if isinstance(node, Pillar) and node.elements:
             narrower = " , ".join(f"<{scheme}/{element.id}>" for element in node.elements)
@@ -250,6 +286,20 @@ class Statements(StatementWriter):
             po.append(f"{_URL} {quoted(organisation.url)}{_ANY_URI}")
         self.citation(po, s, organisation.source)
         self.statement(s, po)
+
+    def region(self, region: Region) -> None:
+        s = f"{self.base}region/{region.id}"
+        po = [_A_REGION, f"{_IDENTIFIER} {quoted(region.id)}"]
+        labels = self.texts(region.label)
+        if labels:
+            po.append(f"{_PREF_LABEL} {' , '.join(labels)}")
+        self.country_values(po, s, PKB["member"], "memberList", region.members)
+        self.citation(po, s, region.source)
+        self.statement(s, po)
+
+    def regions(self, po: list[str], s: str, ids: tuple[str, ...]) -> None:
+        """``pkb:region`` (and its ordered list) of a report or recommendation."""
+        self.values(po, s, PKB["region"], "regionList", [f"<{self.base}region/{r}>" for r in ids])
 
     def report(self, report: Report) -> None:
         base = self.base
@@ -305,6 +355,23 @@ class Statements(StatementWriter):
             po.append(f"{_ABSTRACT} {quoted(report.summary)}")
         self.values(po, s, PKB["gap"], "gapList", [quoted(g) for g in report.gaps])
         self.values(po, s, _NOTE, "noteList", [quoted(n) for n in report.notes])
+        self.regions(po, s, report.regions)
+        if report.adherents:
+            nodes = [f"{s}/adherence/{i}" for i in range(1, len(report.adherents) + 1)]
+            po.append(f"{PKB['adherence']} {' , '.join(f'<{n}>' for n in nodes)}")
+            for i, (node, adherence) in enumerate(zip(nodes, report.adherents, strict=True), 1):
+                parts = [_A_ADHERENCE, f"{_IS_PART_OF} <{s}>", f"{_POSITION} {i}"]
+                self.country_values(
+                    parts, node, PKB["adherent"], "adherentList", adherence.countries
+                )
+                if adherence.year is not None:
+                    parts.append(f"{PKB['year']} {quoted(f'{adherence.year:04d}')}{_G_YEAR}")
+                if adherence.note is not None:
+                    parts.append(f"{_NOTE} {quoted(adherence.note)}")
+                head, citation = self.citation_parts(node, adherence.source)
+                parts.append(head)
+                self.later.append(f"<{node}> {SEP.join(parts)} .\n")
+                self.later.append(citation)
         self.citation(po, s, report.source)
         self.statement(s, po)
         for position, recommendation in enumerate(report.recommendations, 1):
@@ -344,10 +411,16 @@ class Statements(StatementWriter):
             actor = SEP + self.part(s, _ACTOR, "actorList", iris)
         else:
             actor = ""
-        tail = _REC_TAILS.get((rec.mapping, rec.status)) or _rec_tail(rec.mapping, rec.status)
+        tail = _REC_TAILS.get((rec.mapping, rec.grade)) or _rec_tail(rec.mapping, rec.grade)
+        if rec.reported_by is not None:
+            tail += f"{SEP}{PKB['reportedBy']} {self.repeated(rec.reported_by)}"
         area = rec.area
         if area is not None:
             tail += f"{SEP}{_AREA} {self.spelt.get(area) or self.repeated(area)}"
+        if rec.regions:
+            parts: list[str] = []
+            self.regions(parts, s, rec.regions)
+            tail += SEP + parts[0]
         if rec.notes:
             tail += SEP + self.part(s, _NOTE, "noteList", [quoted(n) for n in rec.notes])
         if rec.source is not None:
@@ -389,6 +462,40 @@ class Statements(StatementWriter):
                 self.matches.add((source, relation, target))
                 add(f"<{source}> {_MATCH[match.relation]} <{target}> .\n")
 
+    def score_set(self, scores: ScoreSet) -> None:
+        base = self.base
+        s = f"{base}scores/{scores.id}"
+        index = f"<{base}framework/{scores.index}>"
+        po = [
+            _A_DATASET,
+            f"{_IDENTIFIER} {quoted(scores.id)}",
+            f"{_TITLE} {quoted(scores.title)}",
+            f"{PKB['index']} {index}",
+            f"{PKB['edition']} {quoted(scores.edition)}",
+        ]
+        if scores.scale is not None:
+            po.append(f"{PKB['scale']} {quoted(scores.scale)}")
+        self.values(po, s, PKB["gap"], "gapList", [quoted(g) for g in scores.gaps])
+        self.values(po, s, _NOTE, "noteList", [quoted(n) for n in scores.notes])
+        self.citation(po, s, scores.source)
+        self.statement(s, po)
+        for i, obs in enumerate(scores.observations, 1):
+            node = f"{s}/observation/{i}"
+            self.countries.add(obs.country)
+            concept = index if obs.dimension is None else f"<{concept_iri(base, obs.dimension)}>"
+            parts = [
+                _A_OBSERVATION,
+                f"{_DATASET_OF} <{s}>",
+                f"{_POSITION} {i}",
+                f"{_REF_AREA} {self.country(obs.country)}",
+                f"{_SCORED} {concept}",
+                f"{_OBS_VALUE} {literal(Lit(decimal(obs.value), None, vocab.DECIMAL))}",
+            ]
+            if obs.note is not None:
+                parts.append(f"{_NOTE} {quoted(obs.note)}")
+            self.citation(parts, node, obs.source)
+            self.statement(node, parts)
+
     def country_nodes(self) -> None:
         for code in sorted(self.countries):
             po = [_A_LOCATION]
@@ -405,9 +512,14 @@ def write_head(writer: Statements, kb: KnowledgeBase) -> None:
     """The prefixes, then the frameworks and organisations: what comes before the reports."""
     writer.write(prefix_lines())
     for framework in kb.frameworks:
+        if framework.replaces is not None:
+            writer.replaced_by.setdefault(framework.replaces, []).append(framework.id)
+    for framework in kb.frameworks:
         writer.framework(framework)
     for organisation in kb.organisations:
         writer.organisation(organisation)
+    for region in kb.regions:
+        writer.region(region)
     writer.drain()
 
 
@@ -425,8 +537,10 @@ def write_all(writer: Statements, kb: KnowledgeBase) -> None:
 
 
 def write_tail(writer: Statements, kb: KnowledgeBase) -> None:
-    """The crosswalks, then a node for each country named: what comes after the reports."""
+    """The crosswalks and index scores, then a node for each country named."""
     for crosswalk in kb.crosswalks:
         writer.crosswalk(crosswalk)
+    for scores in kb.scores:
+        writer.score_set(scores)
     writer.country_nodes()
     writer.drain()

@@ -27,6 +27,7 @@ from policykb.linked.vocab import (
     DOI,
     FIRST,
     FORMAL_ORGANIZATION,
+    GRADE_VALUES,
     IS_PART_OF,
     ISBN,
     ISSUED,
@@ -38,15 +39,20 @@ from policykb.linked.vocab import (
     NOTATION,
     NOTE,
     NUMBER,
+    OBS_VALUE,
     PAGES,
     PREF_LABEL,
     PUBLISHER,
+    QB_DATASET,
+    QB_DATASET_OF,
+    QB_OBSERVATION,
+    REF_AREA,
+    REPLACES,
     REPORT_CLASSES,
     REST,
     SECTION,
     SOURCE,
     SPATIAL,
-    STATUS_VALUES,
     STRING,
     SUB_ORGANIZATION_OF,
     SUBJECT,
@@ -54,6 +60,7 @@ from policykb.linked.vocab import (
     TOP_CONCEPT_OF,
     URL,
     VALUE,
+    VERSION_INFO,
     A,
     Lit,
     P,
@@ -63,6 +70,7 @@ from policykb.linked.vocab import (
 )
 from policykb.model import (
     MATCH_RELATIONS,
+    Adherence,
     Contributor,
     Crosswalk,
     Element,
@@ -71,10 +79,13 @@ from policykb.model import (
     LangText,
     Match,
     MatchRelation,
+    Observation,
     Organisation,
     Pillar,
     Recommendation,
+    Region,
     Report,
+    ScoreSet,
     Source,
     canonical_language,
 )
@@ -85,8 +96,9 @@ if TYPE_CHECKING:
 _REPORT_TYPES = {classes[0]: name for name, classes in REPORT_CLASSES.items()}
 _RELATIONS: dict[str, MatchRelation] = {MATCH_PROPERTIES[r]: r for r in MATCH_RELATIONS}
 _MAPPINGS: dict[str, str] = {iri: value for value, iri in MAPPING_VALUES.items()}
-_STATUSES: dict[str, str] = {iri: value for value, iri in STATUS_VALUES.items()}
-_REVERSE = (TOP_CONCEPT_OF, BROADER, IS_PART_OF)
+_GRADES: dict[str, str] = {iri: value for value, iri in GRADE_VALUES.items()}
+_REVERSE = (TOP_CONCEPT_OF, BROADER, IS_PART_OF, QB_DATASET_OF)
+# dcterms:isReplacedBy is written for readers; it is derived from dcterms:replaces, not read back
 
 
 class _Graph:
@@ -213,6 +225,8 @@ def _concept_fields(g: _Graph, s: str, scheme: str) -> dict[str, object]:
             g.lang_text(n, VALUE) for n in g.by_position(g.all(s, P["alternativeLabel"]))
         ),
         "source": _source(g, s),
+        "inferred": g.text(s, P["inferred"]) in ("true", "1"),
+        "notes": g.strings(s, NOTE, P["noteList"]),
     }
 
 
@@ -225,6 +239,8 @@ def _framework(g: _Graph, s: str) -> Framework:
         )
         pillars.append(Pillar(**_concept_fields(g, p, s), elements=elements))  # type: ignore[arg-type]
     defined_in = g.iri(s, SOURCE)
+    frameworks = g.base + "framework/"
+    replaces, uses = g.iri(s, REPLACES), g.iri(s, P["usesConceptsOf"])
     return Framework(
         id=g.local(s, g.base + "framework/"),
         title=g.text_or(s, TITLE, ""),
@@ -236,6 +252,10 @@ def _framework(g: _Graph, s: str) -> Framework:
         alt_titles=g.strings(s, ALTERNATIVE, P["alternativeTitleList"]),
         pillars=tuple(pillars),
         notes=g.strings(s, NOTE, P["noteList"]),
+        gaps=g.strings(s, P["gap"], P["gapList"]),
+        version=g.text(s, VERSION_INFO),
+        replaces=None if replaces is None else g.local(replaces, frameworks),
+        uses=None if uses is None else g.local(uses, frameworks),
     )
 
 
@@ -255,7 +275,7 @@ def _organisation(g: _Graph, s: str) -> Organisation:
 
 def _recommendation(g: _Graph, s: str, report: str) -> Recommendation:
     mapping = g.one(s, P["mapping"])
-    status = g.one(s, P["status"])
+    grade = g.one(s, P["grade"])
     return Recommendation(
         id=g.local(s, report + "/recommendation/"),
         text=g.text_or(s, VALUE, ""),
@@ -265,10 +285,12 @@ def _recommendation(g: _Graph, s: str, report: str) -> Recommendation:
         ),
         source=_source(g, s) or Source(),
         mapping=_enum(mapping, _MAPPINGS, "inferred"),  # type: ignore[arg-type]
-        status=_enum(status, _STATUSES, "recommendation"),  # type: ignore[arg-type]
+        grade=_enum(grade, _GRADES, "listed"),  # type: ignore[arg-type]
         actors=g.ids(s, P["actor"], P["actorList"], g.base + "org/"),
         area=g.text(s, P["area"]),
         notes=g.strings(s, NOTE, P["noteList"]),
+        regions=g.ids(s, P["region"], P["regionList"], g.base + "region/"),
+        reported_by=g.text(s, P["reportedBy"]),
     )
 
 
@@ -325,6 +347,57 @@ def _report(g: _Graph, s: str) -> Report:
         ),
         gaps=g.strings(s, P["gap"], P["gapList"]),
         notes=g.strings(s, NOTE, P["noteList"]),
+        regions=g.ids(s, P["region"], P["regionList"], g.base + "region/"),
+        adherents=tuple(_adherence(g, n) for n in g.by_position(g.all(s, P["adherence"]))),
+    )
+
+
+def _adherence(g: _Graph, s: str) -> Adherence:
+    year = g.text(s, P["year"])
+    return Adherence(
+        countries=g.ids(s, P["adherent"], P["adherentList"], COUNTRY_NS),
+        source=_source(g, s) or Source(),
+        year=None if year is None else int(year),
+        note=g.text(s, NOTE),
+    )
+
+
+def _region(g: _Graph, s: str) -> Region:
+    return Region(
+        id=g.local(s, g.base + "region/"),
+        label=g.lang_text(s, PREF_LABEL),
+        members=g.ids(s, P["member"], P["memberList"], COUNTRY_NS),
+        source=_source(g, s),
+    )
+
+
+def _score_set(g: _Graph, s: str) -> ScoreSet:
+    frameworks = g.base + "framework/"
+    index_iri = g.iri(s, P["index"]) or frameworks
+    observations = []
+    for o in g.children(QB_DATASET_OF, s, QB_OBSERVATION):
+        area, concept = g.iri(o, REF_AREA), g.iri(o, P["scoredConcept"])
+        observations.append(
+            Observation(
+                country="" if area is None else g.local(area, COUNTRY_NS),
+                value=float(g.text_or(o, OBS_VALUE, "nan")),
+                dimension=None if concept in (None, index_iri) else g.concept_id(concept),
+                source=_source(g, o),
+                note=g.text(o, NOTE),
+            )
+        )
+    report = _source(g, s)
+    return ScoreSet(
+        id=g.local(s, g.base + "scores/"),
+        title=g.text_or(s, TITLE, ""),
+        index=g.local(index_iri, frameworks),
+        edition=g.text_or(s, P["edition"], ""),
+        source=report or Source(),
+        scale=g.text(s, P["scale"]),
+        report=None if report is None else report.report,
+        observations=tuple(observations),
+        notes=g.strings(s, NOTE, P["noteList"]),
+        gaps=g.strings(s, P["gap"], P["gapList"]),
     )
 
 
@@ -362,11 +435,15 @@ def from_triples(rows: Iterable[Triple], base_iri: str = DEFAULT_BASE_IRI) -> Kn
     organisations = [_organisation(g, s) for s in items(FORMAL_ORGANIZATION)]
     reports = [_report(g, s) for s in items(P["Publication"])]
     crosswalks = [_crosswalk(g, s) for s in items(P["Crosswalk"])]
+    regions = [_region(g, s) for s in items(P["Region"])]
+    scores = [_score_set(g, s) for s in items(QB_DATASET)]
     return KnowledgeBase(
         frameworks=tuple(sorted(frameworks, key=lambda x: x.id)),
         reports=tuple(sorted(reports, key=lambda x: x.id)),
         organisations=tuple(sorted(organisations, key=lambda x: x.id)),
         crosswalks=tuple(sorted(crosswalks, key=lambda x: x.id)),
+        regions=tuple(sorted(regions, key=lambda x: x.id)),
+        scores=tuple(sorted(scores, key=lambda x: x.id)),
     )
 
 

@@ -39,6 +39,7 @@ class StatementWriter:
         self.later: list[str] = []
         self.countries: set[str] = set()
         self.matches: set[tuple[str, str, str]] = set()
+        self.replaced_by: dict[str, list[str]] = {}  # framework id -> the ids of its later versions
         self.country_iris: dict[str, str] = {}
         self.spelt: dict[str, str] = {}  # the literals that repeat (areas, citations, URLs)
         self.langs: dict[str, str] = {}

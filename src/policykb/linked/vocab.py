@@ -29,6 +29,9 @@ RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 OWL_NS = "http://www.w3.org/2002/07/owl#"
 SH_NS = "http://www.w3.org/ns/shacl#"
+QB_NS = "http://purl.org/linked-data/cube#"
+SDMX_DIMENSION_NS = "http://purl.org/linked-data/sdmx/2009/dimension#"
+SDMX_MEASURE_NS = "http://purl.org/linked-data/sdmx/2009/measure#"
 
 #: The terms of the policykb ontology (``ontology/ontology.ttl`` gives each a label and comment);
 #: the closed rdflib namespace :data:`PKB` is made from this list.
@@ -44,6 +47,9 @@ PKB_TERMS: tuple[str, ...] = (
     "PolicyPaper",
     "BlogPost",
     "Standard",
+    "LegalInstrument",
+    "Declaration",
+    "IndexPublication",
     "PolicyRecommendation",
     "Citation",
     "Contributor",
@@ -51,11 +57,16 @@ PKB_TERMS: tuple[str, ...] = (
     "Crosswalk",
     "ConceptMatch",
     "MappingStatus",
-    "RecommendationStatus",
+    "RecommendationGrade",
+    "Adherence",
+    "Region",
+    "ScoreStructure",
     # individuals
     "Stated",
     "Inferred",
     "Listed",
+    "Summary",
+    "Secondary",
     "Candidate",
     # properties
     "position",
@@ -69,7 +80,8 @@ PKB_TERMS: tuple[str, ...] = (
     "compares",
     "actor",
     "mapping",
-    "status",
+    "grade",
+    "reportedBy",
     "area",
     "gap",
     "acronym",
@@ -79,6 +91,17 @@ PKB_TERMS: tuple[str, ...] = (
     "matchTarget",
     "matchRelation",
     "justification",
+    "inferred",
+    "usesConceptsOf",
+    "region",
+    "member",
+    "adherence",
+    "adherent",
+    "year",
+    "index",
+    "edition",
+    "scale",
+    "scoredConcept",
     # the ordered forms of multi-valued properties
     "alternativeTitleList",
     "noteList",
@@ -89,12 +112,16 @@ PKB_TERMS: tuple[str, ...] = (
     "appliesList",
     "conceptList",
     "actorList",
+    "regionList",
+    "memberList",
+    "adherentList",
 )
 #: The terms of the Bibliographic Ontology that policykb uses (rdflib does not ship BIBO).
 BIBO_TERMS: tuple[str, ...] = (
     "Document",
     "Report",
     "Standard",
+    "LegalDocument",
     "doi",
     "isbn",
     "number",
@@ -145,6 +172,9 @@ PREFIXES: dict[str, str] = {
     "xsd": XSD_NS,
     "owl": OWL_NS,
     "sh": SH_NS,
+    "qb": QB_NS,
+    "sdmx-dimension": SDMX_DIMENSION_NS,
+    "sdmx-measure": SDMX_MEASURE_NS,
     "country": COUNTRY_NS,
 }
 
@@ -211,6 +241,12 @@ CHAPTER, SECTION, PAGES = BIBO_NS + "chapter", BIBO_NS + "section", BIBO_NS + "p
 INTEGER, ANY_URI, XSD_LANGUAGE = XSD_NS + "integer", XSD_NS + "anyURI", XSD_NS + "language"
 STRING = XSD_NS + "string"
 G_YEAR, G_YEAR_MONTH, XSD_DATE = XSD_NS + "gYear", XSD_NS + "gYearMonth", XSD_NS + "date"
+BOOLEAN, DECIMAL = XSD_NS + "boolean", XSD_NS + "decimal"
+REPLACES, IS_REPLACED_BY = DCTERMS_NS + "replaces", DCTERMS_NS + "isReplacedBy"
+VERSION_INFO = OWL_NS + "versionInfo"
+QB_DATASET, QB_OBSERVATION = QB_NS + "DataSet", QB_NS + "Observation"
+QB_STRUCTURE, QB_DATASET_OF = QB_NS + "structure", QB_NS + "dataSet"
+REF_AREA, OBS_VALUE = SDMX_DIMENSION_NS + "refArea", SDMX_MEASURE_NS + "obsValue"
 
 #: A report's ``type`` -> its classes: the policykb class first, then schema.org and BIBO.
 REPORT_CLASSES: dict[str, tuple[str, ...]] = {
@@ -220,6 +256,9 @@ REPORT_CLASSES: dict[str, tuple[str, ...]] = {
     "policy-paper": (P["PolicyPaper"], SDO_NS + "Report", BIBO_NS + "Report"),
     "blog-post": (P["BlogPost"], SDO_NS + "BlogPosting", BIBO_NS + "Document"),
     "standard": (P["Standard"], SDO_NS + "CreativeWork", BIBO_NS + "Standard"),
+    "legal-instrument": (P["LegalInstrument"], SDO_NS + "Legislation", BIBO_NS + "LegalDocument"),
+    "declaration": (P["Declaration"], SDO_NS + "CreativeWork", BIBO_NS + "Document"),
+    "index": (P["IndexPublication"], SDO_NS + "Report", BIBO_NS + "Report"),
 }
 #: A crosswalk relation -> its SKOS mapping property.
 MATCH_PROPERTIES: dict[str, str] = {
@@ -230,7 +269,12 @@ MATCH_PROPERTIES: dict[str, str] = {
     "narrow": SKOS_NS + "narrowMatch",
 }
 MAPPING_VALUES: dict[str, str] = {"stated": P["Stated"], "inferred": P["Inferred"]}
-STATUS_VALUES: dict[str, str] = {"recommendation": P["Listed"], "candidate": P["Candidate"]}
+GRADE_VALUES: dict[str, str] = {
+    "listed": P["Listed"],
+    "summary": P["Summary"],
+    "secondary": P["Secondary"],
+    "candidate": P["Candidate"],
+}
 
 _BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`#?]+/$")
 

@@ -27,10 +27,10 @@ from typing import Any
 import networkx as nx
 
 from policykb import countries as iso
-from policykb.errors import NotFoundError
 from policykb.model import KnowledgeBase
 from policykb.query import DEFAULT_RELATIONS
 from policykb.query.queries import follow_crosswalks
+from policykb.query.resolve import resolve_recommendation_id
 
 _PREFIX = {
     "framework": "framework",
@@ -138,7 +138,7 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
                 qid,
                 report=report.id,
                 text=rec.text,
-                status=rec.status,
+                grade=rec.grade,
                 mapping=rec.mapping,
                 countries=rec.countries,
                 concepts=rec.concepts,
@@ -205,7 +205,7 @@ class RelatedRecommendation:
     report: str
     text: str
     countries: tuple[str, ...]
-    status: str
+    grade: str
     shared: tuple[str, ...]  # concepts both are tied to
     mapped: tuple[str, ...]  # its concepts linked to the other's only through a crosswalk
     score: int
@@ -217,7 +217,10 @@ def related_recommendations(
     include_mapped: bool = True,
     limit: int | None = None,
 ) -> list[RelatedRecommendation]:
-    """Recommendations sharing concepts with ``rec_id`` (a global ``report/rec`` id), best first.
+    """Recommendations sharing concepts with ``rec_id``, best first.
+
+    ``rec_id`` is a global ``report/rec`` id, or a bare ``rec`` id when only one report has a
+    recommendation of that id (see :func:`policykb.query.resolve.resolve_recommendation_id`).
 
     Score: 2 for each concept both are tied to, 1 for each of the other's concepts that a
     crosswalk links to one of this recommendation's (exact/close, see :func:`crosswalk_closure`).
@@ -226,10 +229,8 @@ def related_recommendations(
     graph = _graph(kb_or_graph)
     start = node_key("recommendation", rec_id)
     if start not in graph or graph.nodes[start].get("kind") != "recommendation":
-        from policykb.errors import did_you_mean
-
         known = [d["id"] for _, d in graph.nodes(data=True) if d.get("kind") == "recommendation"]
-        raise NotFoundError(f"unknown recommendation '{rec_id}'", did_you_mean(rec_id, known))
+        start = node_key("recommendation", resolve_recommendation_id(rec_id, known))
     own = {graph.nodes[t]["id"] for _, t, k in graph.out_edges(start, keys=True) if k == "concerns"}
     reach = crosswalk_closure(graph, own) - own if include_mapped else frozenset()
     found: dict[str, tuple[set[str], set[str]]] = {}
@@ -247,7 +248,7 @@ def related_recommendations(
                 data["report"],
                 data["text"],
                 tuple(data.get("countries", ())),
-                data["status"],
+                data["grade"],
                 tuple(sorted(shared)),
                 tuple(sorted(mapped)),
                 2 * len(shared) + len(mapped),

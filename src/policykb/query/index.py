@@ -43,10 +43,11 @@ def norm(text: str) -> str:
 
 
 #: One recommendation as the index hands it out: report id, recommendation id, text,
-#: countries, concepts, source, status, mapping
-Record = tuple[str, str, str, tuple[str, ...], tuple[str, ...], Source, str, str]
-#: report id -> (title and alternative titles, (start, stop) spans of its rows in the index)
-ReportTable = dict[str, tuple[tuple[str, ...], tuple[int, ...]]]
+#: countries, concepts, source, grade, mapping, actors
+Record = tuple[str, str, str, tuple[str, ...], tuple[str, ...], Source, str, str, tuple[str, ...]]
+#: report id -> (title and alternative titles, (start, stop) spans of its rows in the index,
+#: the report's year)
+ReportTable = dict[str, tuple[tuple[str, ...], tuple[int, ...], int | None]]
 
 
 def record_of(report_id: str, rec: Recommendation) -> Record:
@@ -58,8 +59,9 @@ def record_of(report_id: str, rec: Recommendation) -> Record:
         rec.countries,
         rec.concepts,
         rec.source,
-        rec.status,
+        rec.grade,
         rec.mapping,
+        rec.actors,
     )
 
 
@@ -95,13 +97,13 @@ class ModelRows:
         return [record_of(owners[i].id, recs[i]) for i in which]
 
     def report_table(self) -> ReportTable:
-        table: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+        table: ReportTable = {}
         start = 0
         for r in self._reports:
             stop = start + len(r.recommendations)
             earlier = table.get(r.id)
             spans = (start, stop) if earlier is None else (*earlier[1], start, stop)
-            table[r.id] = ((r.title, *r.alt_titles), spans)  # names: the last one wins
+            table[r.id] = ((r.title, *r.alt_titles), spans, r.year)  # the last one wins
             start = stop
         return table
 
@@ -210,11 +212,15 @@ class Index:
         countries: tuple[str, ...],
         concepts: tuple[str, ...],
         source: Source,
-        status: str,
+        grade: str,
         mapping: str,
+        actors: tuple[str, ...],
     ) -> RecommendationRow:
-        """One query row; its pillars and frameworks are derived from its concepts."""
+        """One query row; its pillars and frameworks are derived from its concepts, its
+        report's title and year from the report table."""
         pillar_of = self.pillar_of
+        concepts_by_qid = self.concepts
+        names, _, year = self.report_table().get(report, ((report,), (), None))
         pillars: dict[str, None] = {}
         frameworks: dict[str, None] = {}
         for qid in concepts:
@@ -231,8 +237,14 @@ class Index:
             pillars=tuple(pillars),
             frameworks=tuple(frameworks),
             source=source,
-            status=status,
+            grade=grade,
             mapping=mapping,
+            report_title=names[0],
+            report_year=year,
+            actors=actors,
+            concept_labels=tuple(
+                str(concepts_by_qid[q].label) if q in concepts_by_qid else q for q in concepts
+            ),
         )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from policykb.model import Source
+from policykb.errors import UsageError
+from policykb.model import Contributor, Source
 
 # ---------------------------------------------------------------------------------------------
 # Results
@@ -14,7 +16,7 @@ from policykb.model import Source
 
 @dataclass(frozen=True, slots=True)
 class RecommendationRow:
-    """One recommendation as the queries return it (JSON keys of DESIGN §7, plus status/mapping)."""
+    """One recommendation as the queries return it (JSON keys of DESIGN §7, plus grade/mapping)."""
 
     id: str  # global id report/recommendation
     report: str
@@ -24,8 +26,12 @@ class RecommendationRow:
     pillars: tuple[str, ...]  # qualified ids of the concepts' pillars
     frameworks: tuple[str, ...]
     source: Source
-    status: str  # recommendation | candidate
+    grade: str  # listed | summary | secondary | candidate
     mapping: str  # stated | inferred
+    report_title: str = ""
+    report_year: int | None = None  # None when the sources do not give it
+    actors: tuple[str, ...] = ()  # organisation ids
+    concept_labels: tuple[str, ...] = ()  # the label of each of ``concepts``, in their order
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +50,8 @@ class ElementOutline:
 
     id: str
     label: str
+    notation: str | None = None  # the source's numbering (1.1), when it has one
+    inferred: bool = False  # its wording or placement is our reading, not the source's
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,8 @@ class PillarOutline:
     id: str
     label: str
     elements: tuple[ElementOutline, ...]
+    notation: str | None = None
+    inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +72,9 @@ class FrameworkOutline:
     id: str
     title: str
     pillars: tuple[PillarOutline, ...]
+    pillar_term: str = "pillar"  # what the source calls its pillars (dimension, principle, …)
+    element_term: str = "element"
+    uses: str | None = None  # an index's: the framework whose concepts are its dimensions
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +83,7 @@ class CoverageRow:
 
     country: str
     counts: tuple[int, ...]
+    total: int = 0  # recommendations in any of the row's cells, each counted once
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,10 @@ class Coverage:
     level: str  # pillar | element
     columns: tuple[str, ...]  # qualified concept ids
     rows: tuple[CoverageRow, ...]
+    labels: tuple[str, ...] = ()  # the columns' labels
+    notations: tuple[str | None, ...] = ()  # the columns' notations (1.1), when the source has them
+    totals: tuple[int, ...] = ()  # per column: recommendations of any row, each counted once
+    total: int = 0  # recommendations in any cell, each counted once
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,19 +132,23 @@ class ReportDetail:
     applies: tuple[str, ...]
     summary: str | None
     recommendations: tuple[RecommendationRow, ...]
+    publisher_name: str | None = None  # the publisher's label in organisations
+    contributors: tuple[Contributor, ...] = ()
+    gaps: tuple[str, ...] = ()  # what the sources do not say (unverified facts among them)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     """A search result: what matched, how well, and a snippet of the best-matching field."""
 
-    kind: str  # recommendation | report | framework | pillar | element
+    kind: str  # recommendation | report | framework | pillar | element | organisation | region
     id: str
     title: str
     score: float
     fields: tuple[str, ...]  # the fields that matched
     snippet: str
-    status: str | None  # recommendation | candidate, for recommendations
+    grade: str | None  # listed | summary | secondary | candidate, for recommendations
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +165,28 @@ class Stats:
     organisations: int
     crosswalks: int
     matches: int
+
+
+#: The orders :func:`sort_recommendations` knows: the report order (by report id, then each
+#: report's own), the report's year (unknown last), the countries addressed (alpha-3)
+RECOMMENDATION_SORTS = ("report", "year", "country")
+
+
+def sort_recommendations(
+    rows: Iterable[RecommendationRow], by: str = "report"
+) -> list[RecommendationRow]:
+    """``rows`` in the order ``by`` (one of :data:`RECOMMENDATION_SORTS`); ties keep the report
+    order. Recommendations of an unknown year, or addressed to no country, come last."""
+    found = list(rows)
+    if by == "report":
+        return found
+    if by == "year":
+        return sorted(found, key=lambda r: (r.report_year is None, r.report_year or 0))
+    if by == "country":
+        return sorted(found, key=lambda r: (not r.countries, sorted(r.countries)))
+    raise UsageError(
+        f"unknown order '{by}'", "sort by " + ", ".join(f"'{s}'" for s in RECOMMENDATION_SORTS)
+    )
 
 
 def as_dict(result: Any) -> Any:

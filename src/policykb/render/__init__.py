@@ -4,7 +4,7 @@ Terminal renderables are built from :class:`rich.text.Text`, never from markup s
 data such as ``[candidate]`` or ``[1]`` prints as written. CSV has a header row, one row per
 item and lists joined with ``"; "``; Markdown is GitHub-flavoured. Candidate recommendations
 are marked in every form: ``[candidate]`` before the text in tables and Markdown, the
-``status`` column in CSV and JSON.
+``grade`` column in CSV and JSON.
 """
 
 from policykb.render.terminal import (
