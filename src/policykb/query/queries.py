@@ -9,6 +9,7 @@ from typing import Literal
 from policykb import countries as iso
 from policykb.errors import UsageError
 from policykb.model import (
+    GRADES,
     Concept,
     ConceptKind,
     Framework,
@@ -22,6 +23,7 @@ from policykb.query.resolve import (
     resolve_concept,
     resolve_country,
     resolve_framework,
+    resolve_organisation,
     resolve_report,
     resolve_report_id,
 )
@@ -36,6 +38,7 @@ from policykb.query.results import (
     ReportDetail,
     ReportSummary,
     Stats,
+    sort_recommendations,
 )
 
 Level = Literal["pillar", "element"]
@@ -108,6 +111,11 @@ def _tied_to(index: Index, targets: Iterable[str]) -> set[int]:
     return {i for qid in targets for i in index.by_concept.get(qid, ())}
 
 
+def _in_spans(spans: Iterable[tuple[int, ...]]) -> set[int]:
+    """The positions in reports' ``(start, stop, …)`` spans (see ReportTable)."""
+    return {i for s in spans for a, b in zip(s[::2], s[1::2], strict=True) for i in range(a, b)}
+
+
 def recommendations(
     kb: KnowledgeBase,
     countries: Iterable[str] = (),
@@ -117,14 +125,24 @@ def recommendations(
     reports: Iterable[str] = (),
     text: str | None = None,
     include_mapped: bool = False,
+    actors: Iterable[str] = (),
+    years: Iterable[int] = (),
+    since: int | None = None,
+    sort: str = "report",
+    grades: Iterable[str] = (),
+    regions: Iterable[str] = (),
 ) -> list[RecommendationRow]:
     """Recommendations matching every filter given (AND); several values of one filter are OR.
 
-    Countries, frameworks, concepts and reports may be named any way the resolvers accept.
-    ``pillars`` match recommendations tied to the pillar or any of its elements; ``text``
-    matches when every word appears in the text (any case, accents ignored);
-    ``include_mapped`` also follows crosswalks (exact and close matches, see :mod:`policykb.query`).
-    Results are in report order, then the report's own order.
+    Countries, frameworks, concepts, reports and organisations (``actors``) may be named any
+    way the resolvers accept. ``pillars`` match recommendations tied to the pillar or any of
+    its elements; ``text`` matches when every word appears in the text (any case, accents
+    ignored); ``include_mapped`` also follows crosswalks (exact and close matches, see
+    :mod:`policykb.query`). ``years`` and ``since`` are the report's year (a report of unknown
+    year matches neither). ``grades`` keeps recommendations of those grades (listed, summary,
+    secondary, candidate); ``regions`` those addressed to a region (by id or label). Results
+    are in report order, then the report's own order, unless
+    ``sort`` says otherwise (see :func:`~policykb.query.results.sort_recommendations`).
     """
     index = index_of(kb)
     selected: set[int] | None = None
@@ -139,9 +157,17 @@ def recommendations(
     report_ids = [resolve_report_id(index, r) for r in _names(reports)]
     if report_ids:
         table = index.report_table()
-        spans = [table[r][1] for r in report_ids]
+        narrow(_in_spans(table[r][1] for r in report_ids))
+    wanted_years = set(years)
+    if wanted_years or since is not None:
         narrow(
-            {i for s in spans for a, b in zip(s[::2], s[1::2], strict=True) for i in range(a, b)}
+            _in_spans(
+                spans
+                for _, spans, year in index.report_table().values()
+                if year is not None
+                and (not wanted_years or year in wanted_years)
+                and (since is None or year >= since)
+            )
         )
     framework_ids = [resolve_framework(kb, f).id for f in _names(frameworks)]
     if framework_ids:
@@ -159,6 +185,28 @@ def recommendations(
                     index, {t for c in chosen for t in _concept_targets(index, c, include_mapped)}
                 )
             )
+    actor_ids = {resolve_organisation(kb, a).id for a in _names(actors)}
+    if actor_ids:
+        candidates = range(len(index)) if selected is None else sorted(selected)
+        records = index.rows.records(candidates)
+        narrow(
+            {i for i, record in zip(candidates, records, strict=True) if actor_ids & {*record[8]}}
+        )
+    wanted_grades = {_grade(g) for g in _names(grades)}
+    if wanted_grades:
+        candidates = range(len(index)) if selected is None else sorted(selected)
+        records = index.rows.records(candidates)
+        narrow({i for i, r in zip(candidates, records, strict=True) if r[6] in wanted_grades})
+    region_ids = {_region(kb, r) for r in _names(regions)}
+    if region_ids:
+        addressed = {
+            (report.id, rec.id)
+            for report, rec in kb.recommendations()
+            if region_ids & {*rec.regions}
+        }
+        candidates = range(len(index)) if selected is None else sorted(selected)
+        records = index.rows.records(candidates)
+        narrow({i for i, r in zip(candidates, records, strict=True) if (r[0], r[1]) in addressed})
     if text is not None:
         words = fold(text).split()
         candidates = range(len(index)) if selected is None else sorted(selected)
@@ -171,7 +219,27 @@ def recommendations(
             }
         )
     order = range(len(index)) if selected is None else sorted(selected)
-    return index.make_rows(order)
+    return sort_recommendations(index.make_rows(order), sort)
+
+
+def _grade(text: str) -> str:
+    """A grade named in any case; a usage error lists the grades."""
+    found = fold(text).strip()
+    if found not in GRADES:
+        raise UsageError(
+            f"unknown grade '{text}'", "grades are " + ", ".join(GRADES) + " (most direct first)"
+        )
+    return found
+
+
+def _region(kb: KnowledgeBase, text: str) -> str:
+    """A region id, from its id or label in any language (any case, accents ignored)."""
+    wanted = fold(text).strip()
+    for region in kb.regions:
+        if wanted == region.id or wanted in {fold(t) for t in region.label.texts()}:
+            return region.id
+    known = ", ".join(f"{r.id} ({r.label})" for r in kb.regions) or "none in this data"
+    raise UsageError(f"unknown region '{text}'", f"regions: {known}")
 
 
 def coverage(
@@ -186,13 +254,17 @@ def coverage(
     A cell counts what ``recommendations(kb, countries=[country], pillars=[column])`` (or
     ``elements=``) returns, so a pillar counts recommendations tied to it or its elements.
     Rows are the ``countries`` given, else every country a recommendation on the framework
-    is addressed to, in code order.
+    is addressed to, in code order. Totals count each recommendation once, however many of
+    the row's (or column's) cells it is in. A framework without concepts of ``level`` (one of
+    a single level, or an index that uses another framework's) raises :class:`UsageError`.
     """
     if level not in ("pillar", "element"):
         raise UsageError(f"unknown level '{level}'", "use 'pillar' or 'element'")
     index = index_of(kb)
     chosen = resolve_framework(kb, framework)
     columns = [c for c in chosen.concepts() if c.kind == level]
+    if not columns:
+        raise _no_columns(chosen, level)
     hits = [_tied_to(index, _concept_targets(index, c, include_mapped)) for c in columns]
     codes = [country_code(index, c) for c in _names(countries)]
     hit = sorted(set().union(*hits))
@@ -201,9 +273,40 @@ def coverage(
         codes = sorted({c for found in hits for i in found for c in addressed[i]})
     tallies = [Counter(c for i in found for c in addressed[i]) for found in hits]
     rows = tuple(
-        CoverageRow(code, tuple(tally[code] for tally in tallies)) for code in dict.fromkeys(codes)
+        CoverageRow(
+            code,
+            tuple(tally[code] for tally in tallies),
+            sum(1 for i in hit if code in addressed[i]),
+        )
+        for code in dict.fromkeys(codes)
     )
-    return Coverage(chosen.id, level, tuple(c.qid for c in columns), rows)
+    shown = set(codes)
+    return Coverage(
+        chosen.id,
+        level,
+        tuple(c.qid for c in columns),
+        rows,
+        tuple(str(c.label) for c in columns),
+        tuple(c.node.notation for c in columns),
+        tuple(sum(1 for i in found if addressed[i] & shown) for found in hits),
+        sum(1 for i in hit if addressed[i] & shown),
+    )
+
+
+def _no_columns(framework: Framework, level: str) -> UsageError:
+    """Why ``framework`` has nothing to count by at ``level``, and what to count by instead."""
+    if framework.uses and not framework.pillars:
+        return UsageError(
+            f"{framework.id} has no {level}s of its own: its dimensions are the concepts of "
+            f"{framework.uses}",
+            f"count by those: --framework {framework.uses}",
+        )
+    if level == "element" and framework.pillars:
+        return UsageError(
+            f"{framework.id} has one level ({framework.pillar_term}), no elements to count by",
+            "count by pillar: --level pillar",
+        )
+    return UsageError(f"{framework.id} has no {level}s to count by")
 
 
 def _outline(framework: Framework) -> FrameworkOutline:
@@ -212,10 +315,19 @@ def _outline(framework: Framework) -> FrameworkOutline:
         framework.title,
         tuple(
             PillarOutline(
-                p.id, str(p.label), tuple(ElementOutline(e.id, str(e.label)) for e in p.elements)
+                p.id,
+                str(p.label),
+                tuple(
+                    ElementOutline(e.id, str(e.label), e.notation, e.inferred) for e in p.elements
+                ),
+                p.notation,
+                p.inferred,
             )
             for p in framework.pillars
         ),
+        framework.pillar_term,
+        framework.element_term,
+        framework.uses,
     )
 
 
@@ -262,7 +374,7 @@ def reports(
             r.publisher,
             r.countries,
             len(r.recommendations),
-            sum(1 for rec in r.recommendations if rec.status == "candidate"),
+            sum(1 for rec in r.recommendations if rec.grade == "candidate"),
         )
         for r in kb.reports
         if (not codes or codes & _report_countries(r)) and (year is None or r.year == year)
@@ -288,6 +400,10 @@ def report(kb: KnowledgeBase, text: str) -> ReportDetail:
         r.applies,
         r.summary,
         tuple(index.row(*record_of(r.id, rec)) for rec in r.recommendations),
+        str(publisher.label) if (publisher := kb.organisation(r.publisher)) else None,
+        r.contributors,
+        r.gaps,
+        r.notes,
     )
 
 
@@ -295,15 +411,23 @@ def stats(kb: KnowledgeBase) -> Stats:
     """Counts of frameworks, concepts, reports, recommendations, countries, organisations, links."""
     concepts = list(kb.concepts())
     recs = [rec for _, rec in kb.recommendations()]
+    grades = Counter(rec.grade for rec in recs)
     return Stats(
         frameworks=len(kb.frameworks),
         pillars=sum(1 for c in concepts if c.kind == "pillar"),
         elements=sum(1 for c in concepts if c.kind == "element"),
         reports=len(kb.reports),
         recommendations=len(recs),
-        candidates=sum(1 for rec in recs if rec.status == "candidate"),
+        listed=grades["listed"],
+        summary=grades["summary"],
+        secondary=grades["secondary"],
+        candidates=grades["candidate"],
         countries=len({c for r in kb.reports for c in _report_countries(r)}),
         organisations=len(kb.organisations),
         crosswalks=len(kb.crosswalks),
         matches=sum(len(c.matches) for c in kb.crosswalks),
+        regions=len(kb.regions),
+        score_sets=len(kb.scores),
+        scores=sum(len(s.observations) for s in kb.scores),
+        adherence_statements=sum(len(r.adherents) for r in kb.reports),
     )

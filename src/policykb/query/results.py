@@ -160,11 +160,18 @@ class Stats:
     elements: int
     reports: int
     recommendations: int
+    listed: int  # recommendations by grade (see policykb.model.GRADES)
+    summary: int
+    secondary: int
     candidates: int
     countries: int
     organisations: int
     crosswalks: int
     matches: int
+    regions: int
+    score_sets: int  # index editions with published scores
+    scores: int  # observations: country x edition x dimension -> value
+    adherence_statements: int
 
 
 #: The orders :func:`sort_recommendations` knows: the report order (by report id, then each

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from policykb.model import Source
+from policykb.model import Contributor, Source
 from policykb.query import (
     CountrySummary,
     Coverage,
@@ -25,6 +26,12 @@ if TYPE_CHECKING:
     from policykb.query.graph import RelatedRecommendation  # imports networkx: only for typing
 
 CANDIDATE = "[candidate]"
+
+
+def grade_mark(grade: str | None) -> str:
+    """The visible mark of a grade other than listed: ``[summary]``, ``[secondary]``,
+    ``[candidate]``; empty for a listed recommendation (and for things without a grade)."""
+    return "" if grade in (None, "listed") else f"[{grade}]"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -64,8 +71,9 @@ def to_markdown(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _plain_marked(status: str | None, text: str) -> str:
-    return f"{CANDIDATE} {text}" if status == "candidate" else text
+def _plain_marked(grade: str | None, text: str) -> str:
+    mark = grade_mark(grade)
+    return f"{mark} {text}" if mark else text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -81,8 +89,12 @@ RECOMMENDATION_COLUMNS = (
     "pillars",
     "frameworks",
     "source",
-    "status",
+    "grade",
     "mapping",
+    "report_title",
+    "report_year",
+    "actors",
+    "concept_labels",
 )
 
 
@@ -97,7 +109,11 @@ def cite(source: Source) -> str:
 
 
 def recommendations_csv(rows: Iterable[RecommendationRow]) -> str:
-    """One CSV row per recommendation, columns as the JSON keys; the source as a citation."""
+    """One CSV row per recommendation, columns as the JSON keys; the source as a citation.
+
+    ``concept_labels`` holds the concepts' labels in the order of ``concepts`` (ids and labels
+    apart, so either column can be split on ``"; "``).
+    """
     return to_csv(
         RECOMMENDATION_COLUMNS,
         (
@@ -110,20 +126,40 @@ def recommendations_csv(rows: Iterable[RecommendationRow]) -> str:
                 r.pillars,
                 r.frameworks,
                 r.source.describe(),
-                r.status,
+                r.grade,
                 r.mapping,
+                r.report_title,
+                r.report_year,
+                r.actors,
+                r.concept_labels,
             )
             for r in rows
         ),
     )
 
 
+def labelled_concepts(r: RecommendationRow) -> list[str]:
+    """Each concept of ``r`` as ``framework/id (Label)`` (the id alone when it has no label)."""
+    labels = dict(zip(r.concepts, r.concept_labels, strict=False))
+    return [f"{q} ({labels[q]})" if labels.get(q, q) != q else q for q in r.concepts]
+
+
 def recommendations_markdown(rows: Iterable[RecommendationRow]) -> str:
-    """A Markdown table: id, countries, recommendation (candidates marked), concepts, source."""
+    """A Markdown table: id, report title, year, countries, recommendation (candidates marked),
+    concepts as ``framework/id (Label)``, actors, source."""
     return to_markdown(
-        ("id", "countries", "recommendation", "concepts", "source"),
+        ("id", "report", "year", "countries", "recommendation", "concepts", "actors", "source"),
         (
-            (r.id, r.countries, _plain_marked(r.status, r.text), r.concepts, cite(r.source))
+            (
+                r.id,
+                r.report_title,
+                r.report_year,
+                r.countries,
+                _plain_marked(r.grade, r.text),
+                labelled_concepts(r),
+                r.actors,
+                cite(r.source),
+            )
             for r in rows
         ),
     )
@@ -224,29 +260,66 @@ def reports_markdown(rows: Iterable[ReportSummary]) -> str:
     return to_markdown(_REPORT_COLUMNS, (_report_values(r) for r in rows))
 
 
-def report_facts(r: ReportDetail) -> list[tuple[str, str]]:
-    facts = [
-        ("id", r.id),
-        ("type", r.type),
-        ("year", str(r.year or "unknown")),
-        ("publisher", r.publisher),
-        ("series", r.series or ""),
-        ("doi", r.doi or ""),
-        ("url", r.url or ""),
-        ("countries", " ".join(r.countries)),
-        ("compares", " ".join(r.compares)),
-        ("defines", ", ".join(r.defines)),
-        ("applies", ", ".join(r.applies)),
+#: Facts of :func:`report_facts` whose values are ids, codes or URLs (shown whole).
+WHOLE_FACTS = frozenset({"id", "doi", "url", "countries", "compares", "defines", "applies"})
+_DOI = re.compile(r"\b10\.\d{4,9}/[^\s,;()]+")
+
+
+def _contributor(c: Contributor) -> str:
+    about = ", ".join(p for p in (c.role, c.affiliation) if p)
+    return f"{c.name} ({about})" if about else c.name
+
+
+def report_facts(r: ReportDetail) -> list[tuple[str, tuple[str, ...], str]]:
+    """The report's facts as ``(key, values, joiner)``, those without a value left out."""
+    publisher = f"{r.publisher_name} ({r.publisher})" if r.publisher_name else r.publisher
+    facts: list[tuple[str, tuple[str, ...], str]] = [
+        ("id", (r.id,), ""),
+        ("type", (r.type,), ""),
+        ("year", (str(r.year or "unknown"),), ""),
+        ("publisher", (publisher,), ""),
+        ("contributors", tuple(_contributor(c) for c in r.contributors), "; "),
+        ("series", (r.series,) if r.series else (), ""),
+        ("doi", (r.doi,) if r.doi else (), ""),
+        ("url", (r.url,) if r.url else (), ""),
+        ("countries", r.countries, " "),
+        ("compares", r.compares, " "),
+        ("defines", r.defines, ", "),
+        ("applies", r.applies, ", "),
     ]
-    return [(k, v) for k, v in facts if v]
+    return [(k, v, j) for k, v, j in facts if v]
+
+
+def doi_caveats(r: ReportDetail) -> tuple[str, ...]:
+    """The gaps and notes that speak of the report's DOI (say it is unverified, inferred, …).
+
+    A text counts when it holds the DOI itself, or the word DOI and no other DOI (a note citing
+    another publication's DOI does not).
+    """
+    if not r.doi:
+        return ()
+    found = []
+    for text in (*r.gaps, *r.notes):
+        others = {d.rstrip(".") for d in _DOI.findall(text)} - {r.doi}
+        if r.doi in text or (re.search(r"\bDOI\b", text, re.IGNORECASE) and not others):
+            found.append(text)
+    return tuple(found)
 
 
 def report_markdown(r: ReportDetail) -> str:
-    """A Markdown heading, facts list, summary and the recommendations table."""
+    """A Markdown heading, facts list (the DOI's caveats under it), summary, gaps, notes and the
+    recommendations table."""
     lines = [f"# {r.title}", ""]
-    lines += [f"- **{k}**: {v}" for k, v in report_facts(r)]
+    for key, values, joiner in report_facts(r):
+        shown = [f"`{v}`" if key in ("id", "doi") else v for v in values]
+        lines.append(f"- **{key}**: {(joiner or ' ').join(shown)}")
+        if key == "doi":
+            lines += [f"  - ⚠ {caveat}" for caveat in doi_caveats(r)]
     if r.summary:
         lines += ["", r.summary]
+    for heading, notes in (("Gaps (what the sources do not say)", r.gaps), ("Notes", r.notes)):
+        if notes:
+            lines += ["", f"## {heading}", "", *(f"- {note}" for note in notes)]
     text = "\n".join(lines) + "\n"
     if r.recommendations:
         text += "\n" + recommendations_markdown(r.recommendations)
@@ -268,15 +341,15 @@ def stats_markdown(s: Stats) -> str:
 # Search
 
 
-_SEARCH_COLUMNS = ("score", "kind", "id", "status", "title", "fields", "snippet")
+_SEARCH_COLUMNS = ("score", "kind", "id", "grade", "title", "fields", "snippet")
 
 
 def _search_values(h: SearchHit) -> tuple[Any, ...]:
-    return (f"{h.score:g}", h.kind, h.id, h.status, h.title, h.fields, h.snippet)
+    return (f"{h.score:g}", h.kind, h.id, h.grade, h.title, h.fields, h.snippet)
 
 
 def search_csv(hits: Iterable[SearchHit]) -> str:
-    """CSV: score, kind, id, status, title, matched fields, snippet."""
+    """CSV: score, kind, id, grade, title, matched fields, snippet."""
     return to_csv(_SEARCH_COLUMNS, (_search_values(h) for h in hits))
 
 
@@ -284,7 +357,7 @@ def search_markdown(hits: Iterable[SearchHit]) -> str:
     """Markdown table: score, kind, id, match (candidates marked)."""
     return to_markdown(
         ("score", "kind", "id", "match"),
-        ((f"{h.score:g}", h.kind, h.id, _plain_marked(h.status, h.snippet)) for h in hits),
+        ((f"{h.score:g}", h.kind, h.id, _plain_marked(h.grade, h.snippet)) for h in hits),
     )
 
 
@@ -297,31 +370,41 @@ def short_id(qid: str) -> str:
 
 
 def coverage_csv(c: Coverage) -> str:
-    """CSV: a country column, then one column per concept (qualified id)."""
-    return to_csv(("country", *c.columns), ((row.country, *row.counts) for row in c.rows))
+    """CSV: a country column, one column per concept (qualified id), then the row's total."""
+    return to_csv(
+        ("country", *c.columns, "total"), ((row.country, *row.counts, row.total) for row in c.rows)
+    )
 
 
 def coverage_markdown(c: Coverage) -> str:
-    """Markdown table: country, then one column per concept id."""
-    return to_markdown(
-        ("country", *(short_id(q) for q in c.columns)),
-        ((row.country, *row.counts) for row in c.rows),
-    )
+    """Markdown table: country, one column per concept (notation and id), total; a total row.
+
+    Totals count each recommendation once, however many cells of its row or column it is in.
+    """
+    notations = c.notations if len(c.notations) == len(c.columns) else [None] * len(c.columns)
+    headers = [
+        f"{n} {short_id(q)}" if n else short_id(q)
+        for n, q in zip(notations, c.columns, strict=True)
+    ]
+    rows: list[tuple[Any, ...]] = [(row.country, *row.counts, row.total) for row in c.rows]
+    if c.rows and len(c.totals) == len(c.columns):
+        rows.append(("total", *c.totals, c.total))
+    return to_markdown(("country", *headers, "total"), rows)
 
 
 # ---------------------------------------------------------------------------------------------
 # Related recommendations
 
 
-_RELATED_COLUMNS = ("id", "report", "score", "shared", "mapped", "countries", "status", "text")
+_RELATED_COLUMNS = ("id", "report", "score", "shared", "mapped", "countries", "grade", "text")
 
 
 def _related_values(r: RelatedRecommendation) -> tuple[Any, ...]:
-    return (r.id, r.report, r.score, r.shared, r.mapped, r.countries, r.status, r.text)
+    return (r.id, r.report, r.score, r.shared, r.mapped, r.countries, r.grade, r.text)
 
 
 def related_csv(rows: Iterable[RelatedRecommendation]) -> str:
-    """CSV: id, report, score, shared and mapped concepts, countries, status, text."""
+    """CSV: id, report, score, shared and mapped concepts, countries, grade, text."""
     return to_csv(_RELATED_COLUMNS, (_related_values(r) for r in rows))
 
 
@@ -329,5 +412,5 @@ def related_markdown(rows: Iterable[RelatedRecommendation]) -> str:
     """Markdown table: score, id, recommendation (candidates marked), shared, via crosswalk."""
     return to_markdown(
         ("score", "id", "recommendation", "shared", "via crosswalk"),
-        ((r.score, r.id, _plain_marked(r.status, r.text), r.shared, r.mapped) for r in rows),
+        ((r.score, r.id, _plain_marked(r.grade, r.text), r.shared, r.mapped) for r in rows),
     )
