@@ -57,5 +57,6 @@ bench-linkml: $(STAMP) $(LINKML_STAMP)  ## validate vs linkml-validate (installs
 	$(BIN)/python bench/run.py --figures validate --sizes 100,1000 \
 	  --linkml $(LINKML_VENV)/bin/linkml-validate --output bench/out/linkml.md $(BENCH_ARGS)
 
-clean:  ## remove the virtual environment and caches
+clean:  ## remove the virtual environment and caches, policykb's load cache included
+	-@if [ -x $(BIN)/policykb ]; then $(BIN)/policykb cache clear; fi
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -21,7 +21,7 @@ def test_validate_valid_tree_exits_0(valid_tree: Path) -> None:
     result = runner.invoke(app, ["--data", str(valid_tree), "validate"])
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert "5 files: valid" in result.stderr
+    assert f"5 files in {valid_tree}: valid" in result.stderr
 
 
 def test_validate_invalid_file_exits_1_with_located_message(valid_tree: Path) -> None:

@@ -40,8 +40,13 @@ __all__ = [
     "cache_dir",
     "cache_file",
     "cache_key",
+    "clear",
     "load_cached",
 ]
+
+#: the names of the files policykb writes in the cache directory: one per data directory
+#: (``key.cache_file``) and the temporary files ``fileformat.write`` renames into place
+_OWN_FILE = r"kb-[0-9a-f]{24}\.pickle|\.kb-[0-9a-f]{24}\.pickle\..+\.tmp"
 
 
 def load_cached(root: Path, use_cache: bool = True) -> KnowledgeBase:
@@ -71,3 +76,23 @@ def _inside(directory: Path, root: Path) -> bool:
         return directory.resolve().is_relative_to(root.resolve())
     except OSError:
         return True
+
+
+def clear() -> list[Path]:
+    """Remove policykb's cache files (of every data directory); the files removed.
+
+    Only files named as policykb names them go: the cache directory may be shared
+    (``$POLICYKB_CACHE_DIR``), so nothing else in it is touched, nor the directory itself.
+    """
+    import re
+
+    try:
+        entries = sorted(cache_dir().iterdir())
+    except OSError:  # no cache directory: nothing was ever cached
+        return []
+    removed = []
+    for path in entries:
+        if re.fullmatch(_OWN_FILE, path.name) and path.is_file():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed

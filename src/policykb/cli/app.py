@@ -21,6 +21,7 @@ from policykb.errors import ExitCode, InvalidDataError, PolicykbError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from policykb.datafiles.datadir import DataDir
     from policykb.model import KnowledgeBase
 
 # Messages go to stderr; data goes to stdout. rich is imported when a table or a message with
@@ -136,6 +137,7 @@ class State:
 
     data: Path | None = None
     cache: bool = True
+    told: bool = False  # the data directory's note and warning were printed
 
 
 def _version(value: bool) -> None:
@@ -195,15 +197,42 @@ def state(ctx: typer.Context) -> State:
     return found if found is not None else State()
 
 
-def data_dir(ctx: typer.Context) -> Path:
-    """The data directory this invocation works on."""
-    from policykb.datafiles.datadir import find_data_dir
+def located_data_dir(ctx: typer.Context, *, warn_empty: bool = True) -> DataDir:
+    """The data directory this invocation works on, and how it was found.
 
-    return find_data_dir(state(ctx).data)
+    Says on stderr which directory it is when that is not the obvious one (``--data``, the
+    current directory or its ``data/``), and warns when it holds no data files at all.
+    """
+    from policykb.datafiles.datadir import empty_warning, locate_data_dir
+
+    current = state(ctx)
+    found = locate_data_dir(current.data)
+    if not current.told:
+        current.told = True
+        if found.note:
+            say(f"policykb: {found.note}")
+        warning = empty_warning(found.root) if warn_empty else None
+        if warning:
+            say(f"policykb: warning: {warning}")
+    return found
+
+
+def data_dir(ctx: typer.Context, *, warn_empty: bool = True) -> Path:
+    """The data directory this invocation works on (see :func:`located_data_dir`)."""
+    return located_data_dir(ctx, warn_empty=warn_empty).root
 
 
 def knowledge_base(ctx: typer.Context) -> KnowledgeBase:
     """The knowledge base of this invocation's data directory (raises on invalid data)."""
     from policykb.cache import load_cached
 
-    return load_cached(data_dir(ctx), use_cache=state(ctx).cache)
+    current = state(ctx)
+    try:
+        return load_cached(data_dir(ctx), use_cache=current.cache)
+    except InvalidDataError as exc:
+        if current.data is not None:  # the hint's command must check the same directory
+            import shlex
+
+            given = shlex.quote(str(current.data))
+            exc.hint = f"run 'policykb --data {given} validate' to see them all"
+        raise
