@@ -59,6 +59,17 @@ CODES: dict[str, tuple[Severity, str]] = {
         "warning",
         "a framework's defined_in and its report's defines disagree",
     ),
+    "inconsistent-grade": (
+        "error",
+        "reported_by is given on a recommendation that is not secondary",
+    ),
+    "adherents-not-instrument": (
+        "error",
+        "adherents are listed on a report that is no legal instrument",
+    ),
+    "uses-with-pillars": ("error", "a framework uses another's concepts and also has pillars"),
+    "self-reference": ("error", "a framework replaces or uses itself"),
+    "foreign-dimension": ("error", "a score is on a concept that is not a dimension of its index"),
     "same-scheme-match": ("error", "a crosswalk links two concepts of the same framework"),
     "conflicting-match": ("error", "a pair of concepts is both exactMatch and another relation"),
     "skos-cycle": ("error", "broad/narrow matches form a cycle"),
