@@ -171,8 +171,10 @@ def new(
 def init(
     directory: Path = typer.Argument(..., metavar="DIR", help="The new data directory."),
 ) -> None:
-    """Start a new data directory: frameworks/, reports/, mappings/, organisations.yaml, the
-    schemas and a README, ready to validate. Nothing that exists is replaced.
+    """Start a new data directory that validates as it is.
+
+    Makes frameworks/, reports/, mappings/, an empty organisations.yaml, schemas/ and a README
+    in DIR (created if missing). Nothing that exists is replaced.
 
     Examples:
 
@@ -187,7 +189,8 @@ def init(
 
 cache_app = typer.Typer(
     name="cache",
-    help="The load cache of query commands (in the user cache directory).",
+    help="The load cache of query commands (in the user cache directory).\n\n"
+    "Examples:\n\n  policykb cache clear",
     no_args_is_help=True,
 )
 app.add_typer(cache_app)
