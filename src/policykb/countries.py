@@ -83,6 +83,11 @@ def resolve(text: str) -> str:
     raise NotFoundError(f"unknown country '{text}'", suggest(text))
 
 
+def is_exact(text: str) -> bool:
+    """Whether ``text`` is a country's code or whole name (any case and accents), not a part."""
+    return _fold(text) in _index()
+
+
 def suggest(text: str) -> str | None:
     """A "did you mean" for something that is not an alpha-3 code, or ``None``."""
     folded = _fold(text)

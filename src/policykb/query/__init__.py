@@ -15,7 +15,7 @@ transitively (``skos:exactMatch`` is transitive) and close matches one step (``s
 is not); related, broad and narrow matches do not count unless asked for.
 """
 
-from policykb.query.fulltext import FIELD_WEIGHTS, search
+from policykb.query.fulltext import FIELD_WEIGHTS, KINDS, search, search_suggestions
 from policykb.query.index import Index, ModelRows, Record, ReportTable, Rows, fold
 from policykb.query.queries import (
     DEFAULT_RELATIONS,
@@ -31,12 +31,16 @@ from policykb.query.queries import (
     stats,
 )
 from policykb.query.resolve import (
+    resolution_notes,
     resolve_concept,
     resolve_country,
     resolve_framework,
+    resolve_organisation,
+    resolve_recommendation_id,
     resolve_report,
 )
 from policykb.query.results import (
+    RECOMMENDATION_SORTS,
     CountrySummary,
     Coverage,
     CoverageRow,
@@ -49,11 +53,14 @@ from policykb.query.results import (
     SearchHit,
     Stats,
     as_dict,
+    sort_recommendations,
 )
 
 __all__ = [
     "DEFAULT_RELATIONS",
     "FIELD_WEIGHTS",
+    "KINDS",
+    "RECOMMENDATION_SORTS",
     "CountrySummary",
     "Coverage",
     "CoverageRow",
@@ -81,10 +88,15 @@ __all__ = [
     "recommendations",
     "report",
     "reports",
+    "resolution_notes",
     "resolve_concept",
     "resolve_country",
     "resolve_framework",
+    "resolve_organisation",
+    "resolve_recommendation_id",
     "resolve_report",
     "search",
+    "search_suggestions",
+    "sort_recommendations",
     "stats",
 ]

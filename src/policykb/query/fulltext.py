@@ -85,8 +85,8 @@ def _documents(kb: KnowledgeBase) -> Iterable[tuple[str, str, str, str | None, d
             },
         )
     for region in kb.regions:
-        labels = " · ".join(dict.fromkeys(region.label.texts()))
-        yield "region", region.id, str(region.label), None, {"id": region.id, "label": labels}
+        names = " · ".join(dict.fromkeys(region.label.texts()))
+        yield "region", region.id, str(region.label), None, {"id": region.id, "label": names}
 
 
 def _snippet(text: str, terms: list[str]) -> str:
