@@ -348,13 +348,14 @@ def test_a_new_template_validates_once_its_empty_values_are_filled(
     assert "1 files in .: valid" in filled.stderr
 
 
-def test_a_template_grades_its_recommendation_listed_once_the_schema_has_grades() -> None:
-    """The report template's recommendation has `grade: listed` when the schema knows grades."""
+def test_the_report_template_grades_its_recommendation_listed() -> None:
+    """The report template's recommendation is `grade: listed`, the other grades named beside it
+    as the schema has them."""
     from policykb.datafiles.scaffold import template
     from policykb.datafiles.schema import schema
 
-    known = "grade" in schema("report")["$defs"]["recommendation"]["properties"]
-    assert ("    grade: listed " in template("report", "x")) is known
+    grades = schema("report")["$defs"]["recommendation"]["properties"]["grade"]["enum"]
+    assert f"    grade: listed         # {' | '.join(grades)}\n" in template("report", "x")
 
 
 def test_new_refuses_to_overwrite_a_bad_id_and_the_shipped_data(

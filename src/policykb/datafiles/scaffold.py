@@ -149,10 +149,8 @@ def template(kind: str, ident: str) -> str:
         subsequent_indent="#   ",
         break_on_hyphens=False,
     )
-    # the grade of a recommendation, once the schema has it (issue #12 adds it)
-    grades = report["$defs"]["recommendation"]["properties"].get("grade", {}).get("enum")
-    grade = f"    grade: listed         # {' | '.join(grades)}\n" if grades else ""
-    return _REPORT.format(modeline=modeline("report"), id_line=id_line, types=types, grade=grade)
+    grades = " | ".join(report["$defs"]["recommendation"]["properties"]["grade"]["enum"])
+    return _REPORT.format(modeline=modeline("report"), id_line=id_line, types=types, grades=grades)
 
 
 def _create(path: Path, text: str) -> None:
@@ -229,7 +227,8 @@ recommendations:
       section:            # the heading it stands under in the source
       page:               # a page or range: 14, or "14-15"
     mapping: inferred     # stated when the source itself ties it to the concepts
-{grade}"""
+    grade: listed         # {grades}
+"""
 
 _FRAMEWORK = """\
 {modeline}
