@@ -4,13 +4,17 @@ The shapes ship as ``ontology/shapes.ttl``. :func:`violations` runs them with py
 rdflib graph; :func:`corpus_issues` runs them over a data directory's knowledge base and turns
 every violation into a ``shacl-violation`` issue at the file, line and column of the report,
 recommendation, framework, concept, organisation or crosswalk its focus node stands for.
+:func:`with_shacl` adds them to a validation report, leaving out those that repeat a defect
+the YAML checks already reported (:func:`repeats`): one defect, one issue.
 """
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policykb.errors import Issue, make_issue
@@ -35,7 +39,8 @@ class Violation:
     path: str | None
     message: str
     shape: str  # the local name of the node shape, such as RecommendationShape
-    value: str | None = None
+    value: str | None = None  # compact (country:CHL) where a prefix fits
+    value_iri: str | None = None  # the value as it is, when it is an IRI
 
 
 @cache
@@ -58,6 +63,7 @@ def _compact(iri: str) -> str:
 def violations(graph: Graph) -> list[Violation]:
     """Every violation of the shipped shapes in ``graph``, sorted by focus node and message."""
     from pyshacl import validate
+    from rdflib import URIRef
     from rdflib.namespace import SH
 
     shapes = shapes_graph()
@@ -80,6 +86,7 @@ def violations(graph: Graph) -> list[Violation]:
                 message=str(message) if message is not None else "breaks a SHACL shape",
                 shape=str(owner).removeprefix(SHAPES_NS),
                 value=None if value is None else _compact(str(value)),
+                value_iri=str(value) if isinstance(value, URIRef) else None,
             )
         )
     return sorted(set(found), key=lambda v: (v.focus, v.message, v.path or "", v.value or ""))
@@ -119,10 +126,14 @@ def _describe(key: str) -> str:
     return f"{kind} {ident}"
 
 
-def corpus_issues(corpus: Corpus, base_iri: str = DEFAULT_BASE_IRI) -> list[Issue]:
-    """The shapes run over a corpus's knowledge base, as located ``shacl-violation`` issues."""
-    issues = []
-    for violation in violations(to_rdf(corpus.kb, base_iri)):
+def _located(corpus: Corpus, base_iri: str) -> tuple[list[tuple[Violation, Issue]], set[str]]:
+    """Each violation with its located issue, and the IRIs of the nodes the data describes."""
+    from rdflib.namespace import RDF
+
+    graph = to_rdf(corpus.kb, base_iri)
+    described = {str(node) for node in graph.subjects(RDF.type, None)}
+    located = []
+    for violation in violations(graph):
         item = item_of(violation.focus, base_iri)
         what = violation.focus.removeprefix(COUNTRY_NS)
         file, line, column = str(corpus.root), None, None
@@ -135,23 +146,92 @@ def corpus_issues(corpus: Corpus, base_iri: str = DEFAULT_BASE_IRI) -> list[Issu
         prop = violation.path
         where = f" ({prop})" if prop and prop not in violation.message else ""
         value = f"; value {violation.value}" if violation.value else ""
-        issues.append(
-            make_issue(
-                "shacl-violation",
-                f"{what}: {violation.message}{where}",
-                file,
-                line,
-                column,
-                hint=f"{violation.shape}{value}",
-            )
+        issue = make_issue(
+            "shacl-violation",
+            f"{what}: {violation.message}{where}",
+            file,
+            line,
+            column,
+            hint=f"{violation.shape}{value}",
         )
-    return issues
+        located.append((violation, issue))
+    return located, described
+
+
+def corpus_issues(corpus: Corpus, base_iri: str = DEFAULT_BASE_IRI) -> list[Issue]:
+    """The shapes run over a corpus's knowledge base, as located ``shacl-violation`` issues."""
+    return [issue for _, issue in _located(corpus, base_iri)[0]]
+
+
+def _last_segment(iri: str) -> str:
+    return iri.partition("#")[0].rstrip("/").rsplit("/", 1)[-1]
+
+
+def _quotes(message: str, ident: str) -> bool:
+    """Whether an issue's message quotes ``ident``, alone or qualified (``'fw/ident'``)."""
+    return re.search(rf"'(?:[^'\s]*/)?{re.escape(ident)}'", message) is not None
+
+
+#: The data file that defines an item of each kind, from the item's id (``item_of``'s keys).
+_DEFINED_IN = {
+    "report": "reports/{}.yaml",
+    "recommendation": "reports/{}.yaml",
+    "framework": "frameworks/{}.yaml",
+    "concept": "frameworks/{}.yaml",
+    "organisation": "organisations.yaml",
+    "crosswalk": "mappings/{}.yaml",
+}
+
+
+def repeats(
+    violation: Violation,
+    issue: Issue,
+    errors: list[Issue],
+    described: set[str],
+    root: Path,
+    base_iri: str = DEFAULT_BASE_IRI,
+) -> bool:
+    """Whether a violation is a defect that one of ``errors`` (the YAML checks') already names.
+
+    - a reference to nothing the data describes (a misspelt concept, organisation, report …),
+      when an error in the same file quotes that id (``unknown-reference``, ``unknown-country``);
+    - a reference to an item whose own file has errors (it did not load, so everything that
+      names it dangles);
+    - a node that breaks an "exactly one" rule because two items share its id, when a
+      ``duplicate-id`` error in the same file quotes that id.
+    """
+    target = violation.value_iri
+    if target is not None and target not in described:
+        ident = _last_segment(target)
+        if any(e.file == issue.file and _quotes(e.message, ident) for e in errors):
+            return True
+        item = item_of(target, base_iri)
+        if item is not None:
+            kind, _, ident = item[0].partition(":")
+            defined_in = (root / _DEFINED_IN[kind].format(ident.split("/")[0])).resolve()
+            if any(Path(e.file).resolve() == defined_in for e in errors):
+                return True
+    focus = _last_segment(violation.focus)
+    return any(
+        e.code == "duplicate-id" and e.file == issue.file and _quotes(e.message, focus)
+        for e in errors
+    )
 
 
 def with_shacl(report: ValidationReport) -> ValidationReport:
-    """A validation report with the SHACL issues of each data directory it covers added."""
+    """A validation report with the SHACL issues of each data directory it covers added.
+
+    A violation that repeats a defect the YAML checks reported is left out (:func:`repeats`):
+    the located YAML issue, with its more specific code, stands for it.
+    """
     issues = list(report.issues)
     for corpus in report.corpora:
-        issues += corpus_issues(corpus)
+        errors = [i for i in corpus.issues if i.severity == "error"]
+        located, described = _located(corpus, DEFAULT_BASE_IRI)
+        issues += [
+            issue
+            for violation, issue in located
+            if not repeats(violation, issue, errors, described, corpus.root)
+        ]
     issues.sort(key=lambda i: (i.file, i.line or 0, i.column or 0, i.code))
     return replace(report, issues=tuple(issues))

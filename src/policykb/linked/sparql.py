@@ -1,7 +1,10 @@
 """SPARQL over the knowledge base, on a pyoxigraph in-memory store (not rdflib's query engine).
 
-:func:`query` loads the Turtle of :mod:`policykb.linked.mapping` into a store, runs the query
-with the common prefixes pre-bound, and returns a plain :class:`SparqlResult`. ``--format
+:func:`query` loads the Turtle of :mod:`policykb.linked.mapping` into a store, with the shipped
+ontology beside it (so ``pkb:PolicyRecommendation rdfs:label ?l`` answers) unless asked not to,
+runs the query with the common prefixes pre-bound, and returns a plain :class:`SparqlResult`.
+A query the parser refuses for an unknown prefix or a slash in a prefixed name is explained
+with its fix (:mod:`policykb.linked.sparqlcheck`). ``--format
 json`` is the W3C SPARQL 1.1 Query Results JSON format and ``--format csv`` the W3C SPARQL 1.1
 CSV format, so other SPARQL tools read them as they would a store's answer.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -37,17 +41,21 @@ class SparqlResult:
     triples: tuple[Triple, ...] = ()
 
 
-def store(kb: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI) -> Any:
+def store(kb: KnowledgeBase, base_iri: str = DEFAULT_BASE_IRI, ontology: bool = False) -> Any:
     """An in-memory pyoxigraph Store holding the knowledge base's triples (default graph).
 
     The triples go in as the Turtle export (:func:`policykb.linked.rdf.turtle`, the same triples),
     which pyoxigraph parses in Rust: several times faster than building a pyoxigraph term per
-    triple in Python.
+    triple in Python. ``ontology`` adds the shipped ontology's triples to the same graph.
     """
     from pyoxigraph import RdfFormat, Store
 
     result = Store()
     result.load(turtle(kb, base_iri), format=RdfFormat.TURTLE)
+    if ontology:
+        from policykb.linked.ontology import turtle as ontology_turtle
+
+        result.load(ontology_turtle(["ontology"]), format=RdfFormat.TURTLE)
     return result
 
 
@@ -75,17 +83,36 @@ def run(oxigraph_store: Any, text: str, base_iri: str = DEFAULT_BASE_IRI) -> Spa
             graph.append((s, p, o))
         return SparqlResult("graph", triples=tuple(graph))
     except SyntaxError as exc:
-        message = " ".join(str(exc).split())
-        raise UsageError(
-            f"malformed SPARQL query: {message}", "the position is line:column in the query text"
-        ) from None
+        raise _malformed(text, " ".join(str(exc).split()), prefixes) from None
     except (OSError, RuntimeError, ValueError) as exc:
         raise UsageError(f"the SPARQL query failed: {exc}") from None
 
 
-def query(kb: KnowledgeBase, text: str, base_iri: str = DEFAULT_BASE_IRI) -> SparqlResult:
-    """Run a SPARQL query over the knowledge base (prefixes of :data:`PREFIXES` and ``kb:``)."""
-    return run(store(kb, base_iri), text, base_iri)
+def _malformed(text: str, message: str, prefixes: dict[str, str]) -> UsageError:
+    """The error for a query the parser refused: its mistake explained, else the parser's words."""
+    from policykb.linked.sparqlcheck import explain
+
+    found = re.search(r"\bat (\d+):(\d+)", message)
+    error_at = (int(found[1]), int(found[2])) if found else None
+    mistake = explain(text, prefixes, prefixes["kb"], error_at)
+    if mistake is None:
+        return UsageError(
+            f"malformed SPARQL query: {message}", "the position is line:column in the query text"
+        )
+    return UsageError(
+        f"malformed SPARQL query at {mistake.line}:{mistake.column}: {mistake.message}",
+        mistake.hint,
+    )
+
+
+def query(
+    kb: KnowledgeBase, text: str, base_iri: str = DEFAULT_BASE_IRI, ontology: bool = True
+) -> SparqlResult:
+    """Run a SPARQL query over the knowledge base and, unless ``ontology`` is false, the ontology.
+
+    The prefixes of :data:`PREFIXES` and ``kb:`` (the data base IRI) are pre-bound.
+    """
+    return run(store(kb, base_iri, ontology), text, base_iri)
 
 
 def _json_term(term: Term) -> dict[str, str]:
