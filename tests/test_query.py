@@ -379,7 +379,7 @@ def test_search_marks_candidates_and_limits(kb: KnowledgeBase) -> None:
     hits = query.search(kb, "identity", limit=2)
     assert len(hits) == 2
     statuses = {h.id: h.grade for h in query.search(kb, "civil registry")}
-    assert statuses == {"chile-identity/r04": "candidate"}
+    assert statuses == {"chile-identity/r04": "candidate", "srcei": None}  # srcei: organisation
 
 
 def test_search_without_words_is_a_usage_error(kb: KnowledgeBase) -> None:

@@ -67,8 +67,10 @@ def test_markdown_escapes_pipes_and_marks_candidates() -> None:
     """Markdown rows escape pipes, flatten newlines and mark candidates."""
     text = render.recommendations_markdown([odd_row()])
     lines = text.splitlines()
-    assert lines[0] == "| id | countries | recommendation | concepts | source |"
-    assert lines[2].startswith("| r/x | CHL; PAN | [candidate] Use [bold]tags[/bold] \\| ")
+    assert lines[0] == (
+        "| id | report | year | countries | recommendation | concepts | actors | source |"
+    )
+    assert lines[2].startswith("| r/x |  |  | CHL; PAN | [candidate] Use [bold]tags[/bold] \\| ")
     assert len(lines) == 3
 
 
@@ -96,10 +98,11 @@ def test_tables_fit_the_width(kb: KnowledgeBase, width: int) -> None:
 
 
 def test_recommendations_table_groups_by_report(kb: KnowledgeBase) -> None:
-    """The table shows each report once as a heading, then short ids, countries and wrapped text."""
+    """The table shows each report once as a heading (title, year, id), then short ids,
+    countries and wrapped text."""
     text = plain(render.recommendations_table(query.recommendations(kb, countries=["CHL"])))
     lines = [line.rstrip() for line in text.splitlines()]
-    assert lines[0] == "chile-identity"
+    assert lines[:2] == ["Digital Government in Chile – Digital Identity (2019)", "chile-identity"]
     assert "identity-comparison" in lines
     assert any(line.startswith(" r04   CHL   [candidate] Modernise") for line in lines)
     assert "5 recommendations (1 candidate)" in lines[-1]
