@@ -54,7 +54,7 @@ def validate(
     """
     from policykb.datafiles.datadir import empty_warning, shown
     from policykb.datafiles.validation import validate as run_validate
-    from policykb.datafiles.yamlfile import SYNTAX_CODES, excerpt
+    from policykb.datafiles.yamlsyntax import SYNTAX_CODES, excerpt
 
     report = run_validate(paths or [data_dir(ctx, warn_empty=False)])
     for corpus in report.corpora:
