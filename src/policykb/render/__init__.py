@@ -7,6 +7,8 @@ are marked in every form: ``[candidate]`` before the text in tables and Markdown
 ``grade`` column in CSV and JSON.
 """
 
+from policykb.render.diagram import DIAGRAMS, framework_diagram
+from policykb.render.layout import plain_text
 from policykb.render.terminal import (
     HEAT,
     countries_table,
@@ -51,6 +53,7 @@ from policykb.render.text import (
 
 __all__ = [
     "CANDIDATE",
+    "DIAGRAMS",
     "HEAT",
     "RECOMMENDATION_COLUMNS",
     "cite",
@@ -61,12 +64,14 @@ __all__ = [
     "coverage_markdown",
     "coverage_table",
     "framework_csv",
+    "framework_diagram",
     "framework_markdown",
     "framework_tree",
     "frameworks_csv",
     "frameworks_markdown",
     "frameworks_table",
     "heat_style",
+    "plain_text",
     "recommendations_csv",
     "recommendations_markdown",
     "recommendations_table",

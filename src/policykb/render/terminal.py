@@ -250,6 +250,7 @@ def _notes(title: str, notes: Sequence[str]) -> list[RenderableType]:
         [Row((Text("-", style="dim"), Text(note))) for note in notes],
         header=False,
         leading=0,
+        gap=1,
     )
     return [Text(""), Text(title, style="bold"), listing]
 
@@ -267,7 +268,9 @@ def report_view(r: ReportDetail) -> RenderableType:
             rows += [
                 Row((Text(), Text(f"⚠ {caveat}", style="yellow"))) for caveat in doi_caveats(r)
             ]
-    facts = Listing((Column("key"), Column("value", wide=True)), rows, header=False, leading=0)
+    facts = Listing(
+        (Column("key"), Column("value", wide=True)), rows, header=False, leading=0, gap=2
+    )
     parts: list[RenderableType] = [Text(r.title, style="bold"), facts]
     if r.summary:
         parts += [Text(""), _paragraph(r.summary)]
@@ -390,7 +393,7 @@ class _CoverageTable:
         )
         table.add_column("country", no_wrap=True)
         for i in columns:
-            table.add_column(headers[i], justify="right", no_wrap=True)
+            table.add_column(headers[i], justify="center", no_wrap=True)
         if last:
             table.add_column("total", justify="right", no_wrap=True)
         highest = max((n for row in c.rows for n in row.counts), default=0)
