@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -272,3 +273,96 @@ def test_no_credentials_no_authorization_header(
     url, seen = recorder
     put_graph(f"{url}/data", GRAPH, b"")
     assert "Authorization" not in seen[0][1]
+
+
+def run_policykb(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m policykb ARGS`` in a real process, without a proxy or the load cache."""
+    env = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    env["NO_PROXY"] = "127.0.0.1,localhost"
+    return subprocess.run(
+        [sys.executable, "-m", "policykb", "--data", str(FIXTURE), "--no-cache", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def fill_store(server_url: str) -> tuple[str, int]:
+    """Put one triple in the default graph and one in another named graph; that graph's IRI."""
+    other = "https://example.org/graph/not-policykb"
+    put_graph(f"{server_url}/store", other, b"<urn:x:kept> <urn:x:p> <urn:x:o> .\n")
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(
+        f"{server_url}/store?default",
+        data=b"<urn:x:default> <urn:x:p> <urn:x:o> .\n",
+        method="PUT",
+        headers={"Content-Type": "text/turtle"},
+    )
+    opener.open(request, timeout=10).close()
+    return other, 1
+
+
+def default_graph_size(server_url: str) -> int:
+    """The number of triples in the server's default graph."""
+    rows = select(server_url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(rows[0]["n"])
+
+
+@pytest.mark.server
+@pytest.mark.parametrize("suffix", ["#x", "#", "?graph=urn:x:g#frag"])
+def test_issue16_fragment_in_endpoint_is_refused_and_the_store_survives(
+    server: str, suffix: str
+) -> None:
+    """Issue #16.1: an endpoint with a fragment exits 2 before any request; every graph survives.
+
+    Appending ``?graph=`` after ``#x`` once made the request go to the bare store URL, which
+    replaced the whole store.
+    """
+    other, _ = fill_store(server)
+    default_before = default_graph_size(server)
+    done = run_policykb("publish", "-e", f"{server}/store{suffix}", "-g", GRAPH)
+    assert done.returncode == 2, done.stderr
+    assert "fragment" in done.stderr
+    assert "published" not in done.stderr
+    assert graph_size(server, other) == 1
+    assert default_graph_size(server) == default_before
+
+
+@pytest.mark.server
+def test_issue16_publish_replaces_only_its_graph(server: str, kb: KnowledgeBase) -> None:
+    """Issue #16.1: ``policykb publish`` replaces its named graph and leaves every other one."""
+    other, _ = fill_store(server)
+    default_before = default_graph_size(server)
+    done = run_policykb("publish", "-e", f"{server}/store", "-g", GRAPH)
+    assert done.returncode == 0, done.stderr
+    assert graph_size(server, GRAPH) == len(set(triples(kb)))
+    assert graph_size(server, other) == 1
+    assert default_graph_size(server) == default_before
+
+
+def test_issue16_endpoint_query_is_kept_and_graph_added(
+    recorder: tuple[str, list[tuple[str, dict[str, str], bytes]]],
+) -> None:
+    """Issue #16.1: the endpoint's own query parameters are kept as they are; graph is added."""
+    url, seen = recorder
+    put_graph(f"{url}/data?dataset=a%20b&flag", GRAPH, b"")
+    assert seen[0][0] == f"/data?dataset=a%20b&flag&graph={urllib.parse.quote(GRAPH, safe='')}"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "message"),
+    [
+        ("http://127.0.0.1/store#x", "fragment"),
+        ("http://127.0.0.1/store?graph=urn:x:other", "already names a graph"),
+        ("http://127.0.0.1/store?default", "already names a graph"),
+        ("http://127.0.0.1/st ore", "space or control character"),
+        ("http://127.0.0.1/store\r\nX-Evil: 1", "space or control character"),
+        ("http://[::1/store", "not a valid URL"),
+        ("http://127.0.0.1:99999/store", "not a valid URL"),
+    ],
+)
+def test_issue16_bad_endpoint_is_a_usage_error(endpoint: str, message: str) -> None:
+    """Issue #16.1/13: a fragment, a graph already named, a space, CRLF or a bad host is exit 2."""
+    with pytest.raises(UsageError, match=message):
+        graph_store_url(endpoint, GRAPH)

@@ -14,7 +14,7 @@ import re
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from policykb.errors import EndpointError, UsageError
 from policykb.linked.vocab import DEFAULT_BASE_IRI
@@ -37,20 +37,47 @@ class Published:
 
 
 def graph_store_url(endpoint: str, graph: str) -> str:
-    """``endpoint?graph=IRI`` (or ``&graph=`` when the endpoint already has a query)."""
-    parts = urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    """``endpoint`` with ``graph=IRI`` added to its query; its own parameters are kept as they are.
+
+    A usage error for anything that would send the request elsewhere than the endpoint means:
+    a fragment (``#x``: never sent, and a naive ``?graph=`` after it would be dropped with it,
+    replacing the whole store), a query that already names a graph (``graph=`` or ``default``),
+    a space or control character (CR/LF would split the request), or a malformed host or port.
+    """
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in endpoint):
+        raise UsageError(
+            f"the endpoint {endpoint!r} holds a space or control character",
+            "percent-encode it (%20) or check the URL",
+        )
+    try:
+        parts = urlsplit(endpoint)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number up to 65535)
+    except ValueError as exc:
+        raise UsageError(f"'{endpoint}' is not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UsageError(
             f"'{endpoint}' is not an http(s) URL",
             "give the store's Graph Store Protocol endpoint, such as http://localhost:7878/store",
+        )
+    if "#" in endpoint:
+        raise UsageError(
+            f"the endpoint '{endpoint}' has a fragment (#{parts.fragment}), which is never sent "
+            "to the store",
+            "drop the '#…' part: the graph is named with --graph",
         )
     if not _ABSOLUTE_IRI.match(graph):
         raise UsageError(
             f"'{graph}' is not an absolute IRI",
             "name the graph with an IRI such as https://w3id.org/policykb/graph",
         )
-    separator = "&" if parts.query else "?"
-    return f"{endpoint}{separator}{urlencode({'graph': graph})}"
+    named = {name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    if named & {"graph", "default"}:
+        raise UsageError(
+            f"the endpoint '{endpoint}' already names a graph in its query",
+            "drop graph=/default from the endpoint: the graph is named with --graph",
+        )
+    query = "&".join(q for q in (parts.query, urlencode({"graph": graph})) if q)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 def _opener(url: str) -> tuple[urllib.request.OpenerDirector, dict[str, str]]:
