@@ -7,20 +7,15 @@ Like the other query commands, each parses its options, calls one function of
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
-from policykb.cli.app import app, knowledge_base, lazy_module
+from policykb.cli.app import app, knowledge_base
 from policykb.cli.output import output_option
 from policykb.cli.queries import OutputFormat, _country_option, _emit, _format_option, _with_notes
 
-if TYPE_CHECKING:
-    from policykb.query import indicators
-    from policykb.render import indicators as shown
-else:
-    indicators = lazy_module("policykb.query.indicators")
-    shown = lazy_module("policykb.render.indicators")
+# The query and render modules are imported in the commands: a lazy submodule would import its
+# package (policykb.render, rich) at start-up, and `policykb --help` must stay light.
 
 
 @app.command("country")
@@ -52,6 +47,9 @@ def country_command(
 
       policykb country Colombia --provisions
     """
+    from policykb.query import indicators
+    from policykb.render import indicators as shown
+
     _emit(
         indicators.country_profile(knowledge_base(ctx), name, with_provisions=provisions),
         output_format,
@@ -108,6 +106,9 @@ def scores_command(
 
       policykb scores --dimension user-driven --format csv
     """
+    from policykb.query import indicators
+    from policykb.render import indicators as shown
+
     _emit(
         indicators.scores(
             knowledge_base(ctx),
