@@ -155,7 +155,7 @@ def test_coverage_table_is_a_heat_map() -> None:
     """coverage shows countries down and pillars across, · for none."""
     lines = [line.rstrip() for line in run("coverage", "-f", "ddps").stdout.splitlines()]
     assert lines[0] == "Recommendations per country and pillar of ddps"
-    assert " CHL Chile        1             ·           ·" in lines
+    assert " CHL Chile        1             ·           ·         1" in lines
 
 
 def test_framework_tree_and_report_view() -> None:

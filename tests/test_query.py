@@ -250,14 +250,17 @@ def test_resolve_framework_and_report(kb: KnowledgeBase) -> None:
 
 
 def test_coverage_counts_pillars_with_their_elements(kb: KnowledgeBase) -> None:
-    """Pillar coverage of ddps: CHL 1 on governance; PAN 3 governance, 1 public value, 3 trust."""
+    """Pillar coverage of ddps: CHL 1 on governance; PAN 3 governance, 1 public value, 3 trust;
+    totals count each recommendation once, as recs -c C -f ddps lists it."""
     result = query.coverage(kb, "ddps")
-    assert result == query.Coverage(
-        "ddps",
-        "pillar",
-        ("ddps/governance", "ddps/public-value", "ddps/trust"),
-        (query.CoverageRow("CHL", (1, 0, 0)), query.CoverageRow("PAN", (3, 1, 3))),
-    )
+    assert (result.framework, result.level) == ("ddps", "pillar")
+    assert result.columns == ("ddps/governance", "ddps/public-value", "ddps/trust")
+    assert [(r.country, r.counts) for r in result.rows] == [("CHL", (1, 0, 0)), ("PAN", (3, 1, 3))]
+    assert result.labels == ("Governance", "Public value", "Trust")
+    for row in result.rows:
+        listed = query.recommendations(kb, countries=[row.country], frameworks=["ddps"])
+        assert row.total == len(listed)
+    assert result.total == len(query.recommendations(kb, frameworks=["ddps"]))
 
 
 def test_coverage_rows_follow_the_countries_given(kb: KnowledgeBase) -> None:
@@ -274,7 +277,12 @@ def test_coverage_rows_follow_the_countries_given(kb: KnowledgeBase) -> None:
 def test_coverage_agrees_with_recommendations(
     kb: KnowledgeBase, level: str, mapped: bool, framework: str
 ) -> None:
-    """Every coverage cell equals the number of rows the same recommendations filter returns."""
+    """Every coverage cell equals the number of rows the same recommendations filter returns
+    (a framework of one level has no element columns: a usage error)."""
+    if level == "element" and not any(p.elements for p in query.framework(kb, framework).pillars):
+        with pytest.raises(UsageError, match="no elements to count by"):
+            query.coverage(kb, framework, level)
+        return
     result = query.coverage(kb, framework, level, ["CHL", "PAN"], include_mapped=mapped)
     for row in result.rows:
         for column, count in zip(result.columns, row.counts, strict=True):
@@ -400,7 +408,7 @@ def test_as_dict_is_json_shaped(kb: KnowledgeBase) -> None:
         data = query.as_dict(result)
         assert json.loads(json.dumps(data)) == data
     assert query.as_dict(query.coverage(kb, "ddps"))["rows"][1] == {
-        "country": "PAN", "counts": [3, 1, 3]}  # fmt: skip
+        "country": "PAN", "counts": [3, 1, 3], "total": 7}  # fmt: skip
 
 
 def test_index_is_rebuilt_for_another_knowledge_base(kb: KnowledgeBase) -> None:

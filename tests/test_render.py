@@ -111,11 +111,11 @@ def test_recommendations_table_groups_by_report(kb: KnowledgeBase) -> None:
 def test_coverage_heat_map_headers_and_shading(kb: KnowledgeBase) -> None:
     """Pillar ids head the columns when they fit, zeros show as ·; too wide gets a legend."""
     text = plain(render.coverage_table(query.coverage(kb, "ddps")))
-    assert "governance   public-value   trust" in text
-    assert " PAN Panama       3             1           3" in text
-    assert " CHL Chile        1             ·           ·" in text
+    assert "governance   public-value   trust   total" in text
+    assert " PAN Panama       3             1           3         7" in text
+    assert " CHL Chile        1             ·           ·         1" in text
     narrow = plain(render.coverage_table(query.coverage(kb, "ddps", "element"), 40), 40)
-    assert "  1  leadership-and-vision" in narrow
+    assert " 1   Leadership and vision" in narrow and "(leadership-and-vision)" in narrow
     assert "\x1b" not in text + narrow
 
 
@@ -161,12 +161,12 @@ def test_other_csv_and_markdown_writers(kb: KnowledgeBase) -> None:
     reports = list(csv.DictReader(io.StringIO(render.reports_csv(query.reports(kb)))))
     assert reports[2]["countries"] == "CHL; PAN"
     coverage = render.coverage_csv(query.coverage(kb, "ddps")).splitlines()
-    assert coverage == ["country,ddps/governance,ddps/public-value,ddps/trust", "CHL,1,0,0",
-                        "PAN,3,1,3"]  # fmt: skip
+    assert coverage == ["country,ddps/governance,ddps/public-value,ddps/trust,total",
+                        "CHL,1,0,0,1", "PAN,3,1,3,7"]  # fmt: skip
     stats = render.stats_csv(query.stats(kb)).splitlines()
     assert stats[0].startswith("frameworks,pillars,elements") and stats[1].startswith("3,8,10")
     hits = render.search_markdown(query.search(kb, "civil registry"))
     assert "| [candidate] Modernise the civil registry" in hits
     assert render.coverage_markdown(query.coverage(kb, "ddps")).splitlines()[0] == (
-        "| country | governance | public-value | trust |"
+        "| country | governance | public-value | trust | total |"
     )
