@@ -20,7 +20,6 @@ import typer
 from typer.testing import CliRunner
 
 from policykb.cli import app
-from policykb.cli import queries as query_commands
 from policykb.datafiles.loader import load
 from policykb.errors import InvalidDataError
 
@@ -42,7 +41,11 @@ COMMANDS: dict[str, list[str]] = {
     "search": ["search", "claveunica"],
     "stats": ["stats"],
     "related": ["related", "chile-digital-identity/chl-di-02"],
+    "country": ["country", "Chile"],
+    "scores": ["scores", "-c", "CHL"],
 }
+#: the modules whose commands are query commands
+QUERY_MODULES = ("policykb.cli.queries", "policykb.cli.indicators")
 
 
 @pytest.fixture(scope="module")
@@ -69,17 +72,17 @@ def run(data: Path, *args: str) -> Any:
 
 
 def query_command_names() -> list[str]:
-    """Every command cli/queries.py registers (and its hidden alias)."""
+    """Every command cli/queries.py and cli/indicators.py register (and the hidden alias)."""
     group = typer.main.get_command(app)
     return sorted(
         name
         for name, command in group.commands.items()  # type: ignore[attr-defined]
-        if getattr(command.callback, "__module__", None) == query_commands.__name__
+        if getattr(command.callback, "__module__", None) in QUERY_MODULES
     )
 
 
 def test_every_query_command_takes_output() -> None:
-    """Each command of cli/queries.py has --output/-o FILE, and a sample command line here."""
+    """Each query command has --output/-o FILE and a sample command line here."""
     group = typer.main.get_command(app)
     names = query_command_names()
     assert {"recs", "coverage", "report", "framework", "search", "stats", "related"} <= set(names)
@@ -88,6 +91,7 @@ def test_every_query_command_takes_output() -> None:
         assert {"--output", "-o"} <= options, name
         help_text = runner.invoke(app, [name, "--help"]).stdout
         assert "--output" in help_text, name
+    assert set(names) <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("name", sorted(COMMANDS))
