@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -190,3 +191,29 @@ def test_an_empty_result_still_writes_the_file(shipped: Path, tmp_path: Path) ->
     result = run(shipped, "recs", "-c", "Uruguay", "-o", str(as_text))
     assert result.exit_code == 0 and as_text.read_text(encoding="utf-8") == ""
     assert "no recommendations match" in result.stderr
+
+
+def _examples(command: str) -> list[list[str]]:
+    """The command lines of a command's --help Examples: paragraph."""
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    text = result.stdout.split("Examples:", 1)[1]
+    lines = [line.strip() for line in text.splitlines()]
+    return [shlex.split(line)[1:] for line in lines if line.startswith("policykb ")]
+
+
+@pytest.mark.parametrize(
+    "command", ["countries", "coverage", "frameworks", "framework", "reports", "report", "stats"]
+)
+def test_every_help_example_runs(
+    shipped: Path, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each example in the --help of these commands runs on the shipped data and answers (in a
+    scratch directory: an example may write a file, which it says on stderr)."""
+    monkeypatch.chdir(tmp_path)
+    examples = _examples(command)
+    assert len(examples) >= 2
+    for args in examples:
+        result = run(shipped, *args)
+        assert result.exit_code == 0, (args, result.stderr)
+        assert result.stdout or result.stderr.startswith("wrote "), (args, result.stderr)

@@ -311,7 +311,7 @@ def countries_command(
 
       policykb countries
 
-      policykb countries --format csv > countries.csv
+      policykb countries -o countries.csv
     """
     _emit(
         query.countries(knowledge_base(ctx)),
@@ -432,7 +432,7 @@ def framework_command(
 
       policykb framework data-driven-public-sector
 
-      policykb framework "digital identity" --format markdown
+      policykb framework "DI assessment framework" --format markdown
 
       policykb framework digital-identity-framework --format mermaid
 
