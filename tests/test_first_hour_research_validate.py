@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from policykb.cli import app
 from policykb.datafiles.loader import read
 from policykb.datafiles.validation import ValidationReport
-from policykb.linked.shacl import corpus_issues, with_shacl
+from policykb.linked.shacl import corpus_issues, item_of, with_shacl
 
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
@@ -44,20 +44,48 @@ def misspell(path: Path, pattern: str) -> int:
     return text.count("\n", 0, found.start(1)) + 1
 
 
-def test_a_misspelt_concept_in_the_shipped_data_is_reported_once(tmp_path: Path) -> None:
-    """On a copy of the real data directory, a misspelt concept of a recommendation is one
-    unknown-reference at its line, in text and JSON, and no shacl-violation."""
+def test_typos_in_the_shipped_data_are_each_reported_once(tmp_path: Path) -> None:
+    """On a copy of the real data directory, typos in a recommendation's concept, a region's
+    source, an index edition's framework and an observation's concept are each one located
+    unknown-reference: no shacl-violation for them, nor for each observation an edition carries
+    (the text form: test_cli_linked.py)."""
     root = tmp_path / "data"
     shutil.copytree(REPO / "data", root)
-    report = root / "reports" / "chile-digital-identity.yaml"
-    line = misspell(report, r"^\s+concepts:\n\s+- (digital-identity-framework/[a-z-]+)")
-    issues = validate_rdf(root)
-    assert [(i["code"], i["line"]) for i in issues] == [("unknown-reference", line)]
-    result = runner.invoke(app, ["validate", "--rdf", str(root)])
-    assert result.exit_code == 1
-    printed = [x for x in result.stdout.splitlines() if x.strip()]
-    assert len(printed) == 1 and ": unknown-reference: " in printed[0]
-    assert "1 error(s)" in result.stderr
+    typos = [
+        ("reports/chile-digital-identity.yaml", r"^\s+concepts:\n\s+- ([a-z-]+/[a-z-]+)"),
+        ("regions.yaml", r"^\s+report: ([a-z0-9-]+)"),  # a region's source
+        ("scores/*.yaml", r"^index: ([a-z0-9-]+)"),  # an index edition's framework
+        ("scores/*.yaml", r"^\s+dimension: ([a-z0-9-]+/[a-z0-9-]+)"),  # an observation's concept
+    ]
+    expected = []
+    for pattern_files, pattern in typos:
+        done = {name for _, name, _ in expected}
+        target = next(
+            p
+            for p in sorted(root.glob(pattern_files))
+            if p.name not in done and re.search(pattern, p.read_text(), re.MULTILINE)
+        )
+        expected.append(("unknown-reference", target.name, misspell(target, pattern)))
+    errors = [i for i in validate_rdf(root) if i["severity"] == "error"]
+    found = [(i["code"], Path(str(i["file"])).name, i["line"]) for i in errors]
+    assert sorted(found) == sorted(expected)
+
+
+def test_item_of_knows_regions_scores_and_adherence() -> None:
+    """Violations about regions, index editions, observations and adherence statements are
+    located in their files (source-map keys and paths)."""
+    base = "https://w3id.org/policykb/"
+    assert item_of(base + "region/lac#source") == ("region:lac", ("source",))
+    assert item_of(base + "scores/dgi-2019") == ("scores:dgi-2019", ())
+    assert item_of(base + "scores/dgi-2019/observation/3") == (
+        "scores:dgi-2019",
+        ("observations", 2),
+    )
+    assert item_of(base + "report/r/adherence/2#source") == (
+        "report:r",
+        ("adherents", 1, "source"),
+    )
+    assert item_of(base + "report/r/recommendation/x") == ("recommendation:r/x", ())
 
 
 @pytest.mark.parametrize(

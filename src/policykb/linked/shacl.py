@@ -11,6 +11,7 @@ the YAML checks already reported (:func:`repeats`): one defect, one issue.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import cache
@@ -99,26 +100,37 @@ def item_of(iri: str, base_iri: str = DEFAULT_BASE_IRI) -> tuple[str, tuple[Path
         return None
     node, _, fragment = iri[len(base) :].partition("#")
     parts = node.split("/")
-    keys = {
-        ("report", 2): lambda: f"report:{parts[1]}",
-        ("report", 4): lambda: f"recommendation:{parts[1]}/{parts[3]}",
-        ("framework", 2): lambda: f"framework:{parts[1]}",
-        ("framework", 3): lambda: f"concept:{parts[1]}/{parts[2]}",
-        ("org", 2): lambda: f"organisation:{parts[1]}",
-        ("crosswalk", 2): lambda: f"crosswalk:{parts[1]}",
+    # (first segment, segments, third segment or None) -> the key and the path inside its item
+    nodes: dict[tuple[str, int, str | None], Callable[[], tuple[str, tuple[PathPart, ...]]]] = {
+        ("report", 2, None): lambda: (f"report:{parts[1]}", ()),
+        ("report", 4, "recommendation"): lambda: (f"recommendation:{parts[1]}/{parts[3]}", ()),
+        ("report", 4, "adherence"): lambda: (f"report:{parts[1]}", ("adherents", number(3))),
+        ("framework", 2, None): lambda: (f"framework:{parts[1]}", ()),
+        ("framework", 3, None): lambda: (f"concept:{parts[1]}/{parts[2]}", ()),
+        ("org", 2, None): lambda: (f"organisation:{parts[1]}", ()),
+        ("crosswalk", 2, None): lambda: (f"crosswalk:{parts[1]}", ()),
+        ("region", 2, None): lambda: (f"region:{parts[1]}", ()),
+        ("scores", 2, None): lambda: (f"scores:{parts[1]}", ()),
+        ("scores", 4, "observation"): lambda: (f"scores:{parts[1]}", ("observations", number(3))),
     }
-    make = keys.get((parts[0], len(parts)))
+
+    def number(index: int) -> int:
+        return int(parts[index]) - 1 if parts[index].isdigit() else 0
+
+    third = parts[2] if len(parts) == 4 else None
+    make = nodes.get((parts[0], len(parts), third))
     if make is None:
         return None
-    name, _, number = fragment.rpartition("-")
+    key, inside = make()
+    name, _, count = fragment.rpartition("-")
     fields = {"contributor": "contributors", "match": "matches", "alt-label": "alt_labels"}
     if fragment == "source":
         path: tuple[PathPart, ...] = ("source",)
-    elif name in fields and number.isdigit():
-        path = (fields[name], int(number) - 1)
+    elif name in fields and count.isdigit():
+        path = (fields[name], int(count) - 1)
     else:
         path = ()
-    return make(), path
+    return key, (*inside, *path)
 
 
 def _describe(key: str) -> str:
@@ -180,6 +192,8 @@ _DEFINED_IN = {
     "concept": "frameworks/{}.yaml",
     "organisation": "organisations.yaml",
     "crosswalk": "mappings/{}.yaml",
+    "region": "regions.yaml",
+    "scores": "scores/{}.yaml",
 }
 
 
@@ -206,8 +220,8 @@ def repeats(
         if any(e.file == issue.file and _quotes(e.message, ident) for e in errors):
             return True
         item = item_of(target, base_iri)
-        if item is not None:
-            kind, _, ident = item[0].partition(":")
+        kind, _, ident = item[0].partition(":") if item else ("", "", "")
+        if kind in _DEFINED_IN:
             defined_in = (root / _DEFINED_IN[kind].format(ident.split("/")[0])).resolve()
             if any(Path(e.file).resolve() == defined_in for e in errors):
                 return True
