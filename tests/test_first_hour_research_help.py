@@ -28,6 +28,19 @@ def examples(command: str) -> list[str]:
     return [p for p in paragraphs if p]
 
 
+def test_sparql_help_names_every_bound_prefix() -> None:
+    """sparql --help lists each pre-bound prefix (the list is written out, not imported, so
+    that --help stays fast: this keeps it true)."""
+    from policykb.linked.vocab import PREFIXES
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, typer.core.TyperGroup)
+    text = " ".join((group.commands["sparql"].help or "").split())
+    listed = text.partition("Bound prefixes: ")[2].partition(" (the base")[0]
+    names = {name.strip(" ,") for name in listed.replace(", and ", ", ").split(", ")}
+    assert names == {*PREFIXES, "kb"}
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty working directory; the examples run there on the shipped data."""

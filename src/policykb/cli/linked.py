@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from policykb.cli.app import app, knowledge_base, out, say
+from policykb.cli.output import to_stdout
 from policykb.errors import ExitCode, UsageError, did_you_mean
 from policykb.linked import DEFAULT_BASE_IRI
 
@@ -94,7 +95,8 @@ def export(
         "-o",
         dir_okay=False,
         show_default=False,
-        help="Write to FILE (atomically: a failed export leaves the old file) instead of stdout.",
+        help="Write to FILE (atomically: a failed export leaves the old file; only a regular file "
+        "is replaced) instead of stdout; '-' is stdout.",
     ),
     all_dir: Path | None = typer.Option(
         None,
@@ -161,10 +163,11 @@ def export(
         written = exporting.write_all(kb, all_dir, base_iri)
         say(f"wrote {len(written)} files to {all_dir}")
         return
-    if output is None:
+    if to_stdout(output):
         exporting.write(kb, chosen, sys.stdout.buffer, base_iri, jobs)
         sys.stdout.buffer.flush()
     else:
+        assert output is not None
         size = exporting.write_file(kb, chosen, output, base_iri, jobs)
         say(f"wrote {output} ({size:,} bytes)")
 
@@ -200,10 +203,10 @@ def sparql(
     """Run a SPARQL query over the knowledge base and the policykb ontology.
 
     Bound prefixes: skos, dcterms, pkb, schema, bibo, prov, org, rdf, rdfs,
-    xsd, owl, sh, country, and kb (the base of the data IRIs). Data IRIs hold
-    '/', which a prefixed name cannot: write them in full
-    (<https://w3id.org/policykb/report/ID>) or escape the slash
-    (kb:report\\/ID). CONSTRUCT and DESCRIBE print Turtle.
+    xsd, owl, sh, qb, sdmx-dimension, sdmx-measure, country, and kb (the base
+    of the data IRIs). Data IRIs hold '/', which a prefixed name cannot:
+    write them in full (<https://w3id.org/policykb/report/ID>) or escape the
+    slash (kb:report\\/ID). CONSTRUCT and DESCRIBE print Turtle.
 
     Examples:
 
@@ -337,7 +340,8 @@ def ontology_command(
         "-o",
         dir_okay=False,
         show_default=False,
-        help="Write to FILE (atomically: a failed write leaves the old file) instead of stdout.",
+        help="Write to FILE (atomically: a failed write leaves the old file; only a regular file "
+        "is replaced) instead of stdout; '-' is stdout.",
     ),
 ) -> None:
     """Print the policykb ontology and its SHACL shapes as Turtle.
@@ -358,10 +362,11 @@ def ontology_command(
     from policykb.linked import ontology
 
     parts: list[ontology.Part] = [only.value] if only is not None else ["ontology", "shapes"]
-    if output is None:
+    if to_stdout(output):
         sys.stdout.buffer.write(ontology.turtle(parts))
         sys.stdout.buffer.flush()
     else:
+        assert output is not None
         size = ontology.write_file(output, parts)
         say(f"wrote {output} ({size:,} bytes)")
 
