@@ -8,7 +8,6 @@ and prints the result; library errors become exit codes in :mod:`policykb.cli.ap
 from __future__ import annotations
 
 import sys
-import textwrap
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -253,6 +252,8 @@ def print_solutions(console: Console, variables: Sequence[str], rows: list[list[
     value under its name when a word of it is too long to sit beside it), and a word longer
     than a whole line runs past it rather than being cut.
     """
+    import textwrap
+
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table
