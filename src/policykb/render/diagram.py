@@ -53,7 +53,7 @@ def _drawn(
         return outline.pillars, None
     if used is None:
         return (), f"its dimensions are the concepts of {outline.uses}"
-    return used.pillars, f"{outline.pillar_term}s: the concepts of {used.title} ({used.id})"
+    return used.pillars, f"uses the concepts of {used.title} ({used.id})"
 
 
 # ---------------------------------------------------------------------------------------------
