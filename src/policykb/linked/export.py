@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -182,18 +183,67 @@ def write_atomic(path: Path, data: bytes) -> None:
         out.write(data)
 
 
+#: Trees of special files: a symlink leading into one is never written through.
+SPECIAL_TREES = (Path("/dev"), Path("/proc"), Path("/sys"))
+
+
+def _kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
+def replaceable_target(path: Path) -> Path:
+    """The regular file that writing ``path`` replaces: ``path``, or where its symlinks lead.
+
+    A :class:`UsageError` for what policykb must never replace with a regular file: an existing
+    target that is not a regular file (a device such as ``/dev/full``, a FIFO, a socket, a
+    directory), and a path whose symlinks lead into ``/dev``, ``/proc`` or ``/sys``. A symlink to
+    a regular file (or to nothing yet) is written through: the link stays, its target changes.
+    """
+    hint = "name a regular file, or '-' for stdout"
+    try:
+        resolved = Path(os.path.realpath(path))
+        lexical = Path(os.path.abspath(path))  # noqa: PTH100  (no links resolved, unlike resolve)
+        if resolved != lexical and any(resolved.is_relative_to(tree) for tree in SPECIAL_TREES):
+            raise UsageError(
+                f"'{path}' is a symlink to '{resolved}': policykb never writes through a link "
+                "into /dev, /proc or /sys",
+                hint,
+            )
+        info = resolved.stat()
+    except FileNotFoundError:
+        return resolved
+    except OSError as exc:
+        raise UsageError(f"cannot write '{path}': {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"'{path}' is {_kind(info.st_mode)}, not a regular file", hint)
+    return resolved
+
+
 @contextmanager
 def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """A binary file that becomes ``path`` only when the block ends without an error.
 
     The bytes go to a temporary file beside ``path``, which is flushed to disk and renamed over
     ``path`` at the end: a reader sees the old file or the whole new one, never a part. On any
-    error (or Ctrl-C) the temporary file is removed and ``path`` is left as it was.
+    error (or Ctrl-C) the temporary file is removed and ``path`` is left as it was. Only a
+    regular file is ever replaced (:func:`replaceable_target`): a device, FIFO or directory at
+    ``path`` is a :class:`UsageError` before anything is written, and checked again before the
+    rename; a symlink to a regular file is written through.
     """
-    directory = path.parent
+    target = replaceable_target(path)
     try:
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+        fd, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
     except OSError as exc:
         raise UsageError(f"cannot write '{path}': {exc.strerror or exc}") from None
     try:
@@ -202,7 +252,9 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             file.flush()
             os.fsync(file.fileno())
         Path(temporary).chmod(mode)
-        Path(temporary).replace(path)
+        if replaceable_target(path) != target:  # replaced meanwhile: by a link elsewhere
+            raise UsageError(f"'{path}' changed while it was being written")
+        Path(temporary).replace(target)
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(exc, OSError):
