@@ -144,11 +144,16 @@ def recommendations_table(rows: Sequence[RecommendationRow]) -> RenderableType:
         tables.append(
             Group(_report_heading(members[0]), _recommendation_table(members, None), Text(""))
         )
+    return Group(*tables, _count_line(rows))
+
+
+def _count_line(rows: Sequence[RecommendationRow]) -> Text:
+    """``N recommendations (k candidates)``."""
     candidates = sum(1 for r in rows if r.grade == "candidate")
     summary = f"{len(rows)} recommendation{'s' if len(rows) != 1 else ''}"
     if candidates:
         summary += f" ({candidates} candidate{'s' if candidates != 1 else ''})"
-    return Group(*tables, Text(summary, style="dim"))
+    return Text(summary, style="dim")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -277,8 +282,10 @@ def report_view(r: ReportDetail) -> RenderableType:
     parts += _notes("Gaps (what the sources do not say)", r.gaps)
     parts += _notes("Notes", r.notes)
     parts.append(Text(""))
-    if r.recommendations:
-        parts.append(recommendations_table(r.recommendations))
+    if r.recommendations:  # under a plain heading: the title and id are at the top already
+        recs = list(r.recommendations)
+        parts += [Text("Recommendations", style="bold"), _recommendation_table(recs, None)]
+        parts += [Text(""), _count_line(recs)]
     else:
         parts.append(Text("no recommendations recorded", style="dim"))
     return Group(*parts)
