@@ -124,6 +124,45 @@ def test_an_edited_file_is_seen(tree: Path, cache_root: Path) -> None:
     assert "X" * (len(old_title) - len("title: ")) in probe(tree)["titles"]
 
 
+def test_issue16_a_same_size_edit_with_its_mtime_restored_is_seen(
+    tree: Path, cache_root: Path
+) -> None:
+    """Issue #16.3: an edit keeping the size, its mtime put back (``touch -r``), is seen.
+
+    The key once held only size and mtime, which a user can set; it now holds ctime and the
+    inode too, which a user cannot set.
+    """
+    report = tree / "reports" / "panama-digital-government-review.yaml"
+    before = report.stat()
+    assert probe(tree)["titles"]
+    text = report.read_text()
+    old_title = next(line for line in text.splitlines() if line.startswith("title: "))
+    new_title = "title: " + "Y" * (len(old_title) - len("title: "))
+    report.write_text(text.replace(old_title, new_title, 1))
+    os.utime(report, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = report.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert new_title.removeprefix("title: ") in probe(tree)["titles"]
+
+
+def test_issue16_a_file_replaced_with_the_same_size_and_mtime_changes_the_key(
+    tmp_path: Path,
+) -> None:
+    """Issue #16.3: a file renamed over a data file, with its size and mtime, changes the key."""
+    root = tmp_path / "valid"
+    shutil.copytree(VALID, root)
+    framework = root / "frameworks" / "tiny-framework.yaml"
+    before = framework.stat()
+    key_before = cache.cache_key(root)
+    twin = root / "twin.tmp"
+    twin.write_bytes(framework.read_bytes().replace(b"a", b"b"))
+    os.utime(twin, ns=(before.st_atime_ns, before.st_mtime_ns))
+    twin.replace(framework)
+    assert framework.stat().st_size == before.st_size
+    assert framework.stat().st_mtime_ns == before.st_mtime_ns
+    assert cache.cache_key(root) != key_before
+
+
 def test_an_added_file_is_seen(tree: Path, cache_root: Path) -> None:
     """A new report file appears in the next process's knowledge base."""
     probe(tree)

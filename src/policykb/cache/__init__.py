@@ -3,10 +3,11 @@
 A cache file belongs to one data directory and holds a header line naming the key it was
 built for, then the knowledge base and the postings of :class:`policykb.query.Index` in
 sections that a hit reads only as far as it needs (layout in :mod:`policykb.cache.fileformat`).
-The key is a hash of every data file's path, size and ``mtime_ns``, the data directory, the
-policykb version, the Python version and the model's field names, so computing it costs one
-``os.stat`` per file and no parsing. Any change to the data (an edited, added, removed or
-renamed file) changes the key and the next load rebuilds.
+The key is a hash of every data file's path, size, ``mtime_ns``, ``ctime_ns`` and inode, the
+data directory, the policykb version, the Python version and the model's field names, so
+computing it costs one ``os.stat`` per file and no parsing. Any change to the data (an edited,
+added, removed or renamed file, even an edit keeping the size whose mtime was put back) changes
+the key and the next load rebuilds.
 
 A hit reads the header, the frameworks, organisations, crosswalks and the index's postings;
 the reports are read when something first asks for ``kb.reports`` (see

@@ -31,13 +31,22 @@ def cache_dir() -> Path:
 
 
 def cache_key(root: Path) -> str:
-    """The key of ``root``'s data as it is now: every data file's path, size and mtime_ns."""
+    """The key of ``root``'s data as it is now: each data file's path, size, mtime, ctime, inode.
+
+    Size and mtime alone miss an edit that keeps the size and puts the mtime back (``touch -r``,
+    ``rsync -t``, an editor that restores it); the ctime (which no user call can set: every
+    write, ``utime`` and rename updates it) and the inode (a file replaced by a rename is a new
+    one) catch it, for the same one ``stat`` per file.
+    """
     from policykb import __version__
 
     lines = [
         f"{__version__}\0{sys.version}\0{sys.implementation.cache_tag}\0{_model_fields()}\0",
         f"{root.resolve()}\0",
-        *(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n" for name, info in _data_file_stats(root)),
+        *(
+            f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n"
+            for name, info in _data_file_stats(root)
+        ),
     ]
     return hashlib.sha256("".join(lines).encode("utf-8", "surrogateescape")).hexdigest()
 
