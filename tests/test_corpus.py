@@ -1,6 +1,6 @@
 """Facts about the shipped corpus in data/, checked on the loaded knowledge base.
 
-These tests pin down what FACTS.md (shared/sources) says about the frameworks, reports and
+These tests pin down what the first corpus (shared/sources/FACTS.md) says about the frameworks, reports and
 recommendations encoded in data/: counts and order of pillars and elements, the Chile and Panama
 recommendations, the candidate points, and the integrity of sources and references.
 """
@@ -202,8 +202,8 @@ def _report(kb: KnowledgeBase, report_id: str) -> Report:
 
 
 def test_all_expected_frameworks_are_present(kb: KnowledgeBase) -> None:
-    """The corpus holds exactly the nine frameworks the brief asks for."""
-    assert {f.id for f in kb.frameworks} == set(EXPECTED_FRAMEWORKS)
+    """The corpus holds the nine frameworks of the first corpus (and the wider corpus's)."""
+    assert set(EXPECTED_FRAMEWORKS) <= {f.id for f in kb.frameworks}
 
 
 @pytest.mark.parametrize("framework_id", sorted(EXPECTED_FRAMEWORKS))
@@ -278,7 +278,8 @@ def test_alternative_labels_from_the_sources(kb: KnowledgeBase) -> None:
     assert "Regulation" in alts("data-driven-public-sector", "rules-and-guidelines")
     assert "Governance and leadership" in alts("digital-identity-framework", "governance")
     assert "Start with user needs" in alts("gds-design-principles", "start-with-needs")
-    assert "This is for everyone" not in alts("gds-design-principles", "build-for-inclusion")
+    # the current wording, seen in third-party lists only; its source note says so
+    assert "This is for everyone" in alts("gds-design-principles", "build-for-inclusion")
 
 
 def test_every_framework_has_a_source_and_defining_report(kb: KnowledgeBase) -> None:
@@ -290,17 +291,19 @@ def test_every_framework_has_a_source_and_defining_report(kb: KnowledgeBase) -> 
 
 
 def test_all_publications_are_encoded(kb: KnowledgeBase) -> None:
-    """All publications P1-P9 of FACTS.md are reports, and the 2025 follow-up is not."""
+    """All publications P1-P9 of the first corpus are reports (the wider corpus adds more,
+    among them the 2025 policy paper on Chile's national digital identity strategy)."""
     ids = {r.id for r in kb.reports}
-    assert ids == EXPECTED_REPORTS
+    assert EXPECTED_REPORTS <= ids
     titles = " ".join(r.title for r in kb.reports)
-    assert "Implementing Chile's National Digital Identity Strategy" not in titles
+    assert "Implementing Chile's National Digital Identity Strategy" in titles
 
 
 def test_every_report_has_doi_or_url(kb: KnowledgeBase) -> None:
-    """Every report can be found again: it has a DOI or a URL."""
+    """Every report can be found again: it has a DOI or a URL, or its source names the page
+    that describes it (a review whose own page was not seen)."""
     for report in kb.reports:
-        assert report.doi or report.url, report.id
+        assert report.doi or report.url or report.source.url, report.id
 
 
 def test_every_report_has_publisher_and_source(kb: KnowledgeBase) -> None:
@@ -344,9 +347,10 @@ def test_chile_digital_identity_report_records_list_gap(kb: KnowledgeBase) -> No
 
 
 def test_panama_recommendation(kb: KnowledgeBase) -> None:
-    """Panama has its one retrieved recommendation and records the others as a gap."""
+    """Panama has its one retrieved list item first (the foreword's summary statements and the
+    key findings' candidates follow) and records the areas not reached as a gap."""
     report = _report(kb, PANAMA)
-    assert [r.id for r in report.recommendations] == ["pan-gov-01"]
+    assert [r.id for r in report.recommendations if r.grade == "listed"] == ["pan-gov-01"]
     rec = report.recommendations[0]
     assert rec.countries == ("PAN",)
     assert rec.area == "Strengthening Governance"
@@ -373,10 +377,16 @@ def test_chile_service_design_candidates(kb: KnowledgeBase) -> None:
 
 
 def test_recommendation_counts(kb: KnowledgeBase) -> None:
-    """The corpus holds 15 formal recommendations and 4 candidates, and no others."""
-    statuses = [rec.grade for _, rec in kb.recommendations()]
-    assert statuses.count("listed") == 15
-    assert statuses.count("candidate") == 4
+    """The first corpus's reports hold the 15 listed recommendations and 4 candidates it had,
+    and Panama's review now also its foreword's summary statements and key-findings candidates
+    (the wider corpus: tests/test_corpus_wide.py)."""
+    first = (CHILE_DI, CHILE_SDD, PANAMA)
+    grades = [rec.grade for r, rec in kb.recommendations() if r.id in first]
+    assert (grades.count("listed"), grades.count("summary"), grades.count("candidate")) == (
+        15,
+        2,
+        7,
+    )
 
 
 def test_every_recommendation_has_a_source(kb: KnowledgeBase) -> None:

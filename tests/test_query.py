@@ -346,8 +346,9 @@ def test_frameworks_outline_pillars_and_elements(kb: KnowledgeBase) -> None:
 def test_stats_counts_everything(kb: KnowledgeBase) -> None:
     """stats() counts frameworks, concepts, reports, recommendations, countries and links."""
     assert query.stats(kb) == query.Stats(
-        frameworks=3, pillars=8, elements=10, reports=4, recommendations=11, candidates=2,
-        countries=2, organisations=3, crosswalks=1, matches=6,
+        frameworks=3, pillars=8, elements=10, reports=4, recommendations=11, listed=9,
+        summary=0, secondary=0, candidates=2, countries=2, organisations=3, crosswalks=1,
+        matches=6, regions=0, score_sets=0, scores=0, adherence_statements=0,
     )  # fmt: skip
 
 
