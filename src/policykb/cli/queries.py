@@ -49,10 +49,11 @@ class FrameworkFormat(StrEnum):
     markdown = "markdown"
     mermaid = "mermaid"
     dot = "dot"
+    svg = "svg"
 
 
 #: ``framework``'s suffixes: the query commands' and the diagrams'.
-FRAMEWORK_SUFFIXES = {**SUFFIXES, ".mmd": "mermaid", ".dot": "dot", ".gv": "dot"}
+FRAMEWORK_SUFFIXES = {**SUFFIXES, ".mmd": "mermaid", ".dot": "dot", ".gv": "dot", ".svg": "svg"}
 
 
 class Grade(StrEnum):
@@ -416,8 +417,8 @@ def framework_command(
         "-F",
         show_default=False,
         help="table (a tree), json, csv, markdown, or a diagram: mermaid (paste it into "
-        "Markdown) or dot (Graphviz). Default: the one --output's suffix names (.mmd, .dot "
-        "too), else table.",
+        "Markdown), dot (Graphviz) or svg (a picture). Default: the one --output's suffix "
+        "names (.mmd, .dot, .svg too), else table.",
     ),
     output: Path | None = output_option(),
 ) -> None:
@@ -426,7 +427,9 @@ def framework_command(
     --format mermaid draws it as a Mermaid flowchart to paste into Markdown
     (in a ```mermaid block), --format dot as Graphviz: each pillar a box
     holding its elements in the source's order, with the source's numbering.
-    An index that uses another framework's dimensions draws those.
+    --format svg draws a picture in the source's style (columns, a ring of
+    dimensions, or a grid). An index that uses another framework's dimensions
+    draws those.
 
     Examples:
 
@@ -441,6 +444,11 @@ def framework_command(
     kb = knowledge_base(ctx)
     outline = query.framework(kb, framework_id)
     chosen = chosen_format(output_format, output, FRAMEWORK_SUFFIXES)
+    if chosen == FrameworkFormat.svg:
+        from policykb.render.svg import framework_svg
+
+        write_output(framework_svg(query.resolve_framework(kb, framework_id), kb), output)
+        return
     if chosen in (FrameworkFormat.mermaid, FrameworkFormat.dot):
         used = query.framework(kb, outline.uses) if outline.uses else None
         write_output(render.framework_diagram(outline, chosen, used), output)
