@@ -166,7 +166,8 @@ class SiteData:
     @cached_property
     def countries(self) -> list[str]:
         """Every country a report is about, compares or addresses, a region holds, an
-        instrument is adhered to by or a score is published for (alpha-3, sorted)."""
+        instrument is adhered to by, a score is published for or an organisation is in
+        (alpha-3, sorted): each country the RDF export describes."""
         codes = set(self.index.by_country)
         for report in self.kb.reports:
             codes.update(report.countries, report.compares)
@@ -176,6 +177,7 @@ class SiteData:
             codes.update(region.members)
         for score_set in self.kb.scores:
             codes.update(o.country for o in score_set.observations)
+        codes.update(o.country for o in self.kb.organisations if o.country)
         return sorted(codes)
 
     def country_name(self, code: str) -> str:

@@ -100,7 +100,11 @@ def framework(data: SiteData, f: Framework) -> Page:
                 for cid, n in sorted(crosswalks.items())
             ],
             "coverage": cov,
-            "coverage_svg": coverage_svg(cov) if cov else None,
+            "coverage_svg": (
+                coverage_svg(cov, title=f"Recommendations per country and {f.pillar_term}")
+                if cov
+                else None
+            ),
             "scores": [
                 (Link(paths.scores(s.id), s.title), len(s.observations))
                 for s in data.kb.scores
@@ -229,7 +233,11 @@ def recommendation(data: SiteData, item: RecItem) -> Page:
             "regions": [data.region_link(x) for x in rec.regions],
             "concepts": [data.concept_link(q) for q in rec.concepts],
             "actors": [data.org_link(a) for a in rec.actors],
-            "reported_by": data.org_link(rec.reported_by) if rec.reported_by else None,
+            "reported_by": (
+                data.org_link(rec.reported_by)
+                if rec.reported_by in data.organisations
+                else rec.reported_by
+            ),
             "source": data.source(rec.source),
             "related": related,
         },
@@ -287,7 +295,11 @@ def country(data: SiteData, code: str) -> Page:
             "regional": [data.items[i] for i in regional if not data.items[i].countries],
             "about": [data.report_link(r.id) for r in data.about.get(code, ())],
             "coverage": [
-                (data.framework_link(f.id), cov, coverage_svg(cov))
+                (
+                    data.framework_link(f.id),
+                    cov,
+                    coverage_svg(cov, title=f"{f.title}: recommendations per {f.pillar_term}"),
+                )
                 for f, cov in data.country_coverage(code)
             ],
             "adherence": [
