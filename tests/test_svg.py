@@ -23,7 +23,14 @@ from policykb.errors import InvalidDataError
 from policykb.model import Element, Framework, KnowledgeBase, LangText, Pillar, Source
 from policykb.query import indicators
 from policykb.query.indicators import ScoreRow
-from policykb.render.svg import coverage_svg, drawing_style, framework_svg, layout, scores_svg
+from policykb.render.svg import (
+    Layout,
+    coverage_svg,
+    drawing_style,
+    framework_svg,
+    layout,
+    scores_svg,
+)
 from policykb.render.svg.canvas import (
     EMPTY,
     INK,
@@ -138,33 +145,75 @@ def inside_sector(sector: Sector, x: float, y: float) -> bool:
     return sector.inner <= radius <= sector.outer and angle <= sector.end
 
 
+def assert_fits(plan: Layout) -> None:
+    """Each text block's measured width and height fit its text box, and the box lies inside
+    its shape: a rectangle, or a ring segment checked point by point."""
+    for item in plan.items():
+        where = (plan.ident, item.kind, item.text.text)
+        assert item.text.width <= item.box.w + 1e-6, where
+        assert item.text.height <= item.box.h + 1e-6, where
+        assert item.text.size >= MIN_SIZE
+        if isinstance(item.shape, Area):
+            s, b = item.shape, item.box
+            assert s.x <= b.x and b.x + b.w <= s.x + s.w, where
+            assert s.y <= b.y and b.y + b.h <= s.y + s.h, where
+        elif isinstance(item.shape, Sector):
+            b = item.box
+            for k in range(21):
+                t = k / 20
+                for x, y in (
+                    (b.x + t * b.w, b.y),
+                    (b.x + t * b.w, b.y + b.h),
+                    (b.x, b.y + t * b.h),
+                    (b.x + b.w, b.y + t * b.h),
+                ):
+                    assert inside_sector(item.shape, x, y), where
+        assert item.box.x >= 0 and item.box.x + item.box.w <= plan.width, where
+        assert item.box.y >= 0 and item.box.y + item.box.h <= plan.height, where
+
+
 def test_no_label_overflows_its_box(kb: KnowledgeBase) -> None:
-    """In every layout each text block's measured width and height fit its text box, and the
-    box lies inside its shape: a rectangle, or a ring segment checked point by point."""
+    """In every shipped framework's layout, every label fits its box."""
     for fw in kb.frameworks:
-        plan = layout(fw, kb)
-        for item in plan.items():
-            where = (fw.id, item.kind, item.text.text)
-            assert item.text.width <= item.box.w + 1e-6, where
-            assert item.text.height <= item.box.h + 1e-6, where
-            assert item.text.size >= MIN_SIZE
-            if isinstance(item.shape, Area):
-                s, b = item.shape, item.box
-                assert s.x <= b.x and b.x + b.w <= s.x + s.w, where
-                assert s.y <= b.y and b.y + b.h <= s.y + s.h, where
-            elif isinstance(item.shape, Sector):
-                b = item.box
-                for k in range(21):
-                    t = k / 20
-                    for x, y in (
-                        (b.x + t * b.w, b.y),
-                        (b.x + t * b.w, b.y + b.h),
-                        (b.x, b.y + t * b.h),
-                        (b.x + b.w, b.y + t * b.h),
-                    ):
-                        assert inside_sector(item.shape, x, y), where
-            assert item.box.x >= 0 and item.box.x + item.box.w <= plan.width, where
-            assert item.box.y >= 0 and item.box.y + item.box.h <= plan.height, where
+        assert_fits(layout(fw, kb))
+
+
+LONG = "Interoperability-and-cross-border-once-only-arrangements everywhere " * 2
+
+
+def two_level(n: int, label: str) -> Framework:
+    pillars = tuple(
+        Pillar(f"p{i}", LangText.of(f"{label} {i}"), notation=str(i),
+               elements=tuple(Element(f"e{i}-{k}", LangText.of(label), notation=f"{i}.{k}")
+                              for k in range(1, 3)))
+        for i in range(1, n + 1)
+    )  # fmt: skip
+    return Framework("wide", label, Source(report="r"), pillars=pillars)
+
+
+@pytest.mark.parametrize(
+    "framework",
+    [
+        one_level("dimension", [LONG] * 8),
+        one_level("phase", ["Collection", LONG, "Sharing", "Reuse"]),
+        one_level("principle", [LONG] * 13),
+        two_level(7, LONG),
+    ],
+    ids=["ring-of-long-labels", "cycle", "grid", "seven-columns"],
+)
+def test_long_labels_still_fit(framework: Framework) -> None:
+    """Labels with words wider than a box shrink (or are cut at the smallest size), a ring
+    grows until its labels fit or becomes a grid, and more than five columns wrap to a second
+    row."""
+    plan = layout(framework)
+    assert_fits(plan)
+    if framework.pillar_term == "dimension":
+        assert plan.style == "grid"  # eight segments cannot hold such words: boxes instead
+    root = parse(framework_svg(framework))
+    assert root.tag == f"{SVG}svg"
+    if plan.style == "columns":
+        tops = {g.pillar.shape.y for g in plan.groups if isinstance(g.pillar.shape, Area)}
+        assert len(tops) == 2  # two rows of columns
 
 
 def test_the_svg_text_is_the_layouts_text(kb: KnowledgeBase) -> None:
@@ -441,3 +490,55 @@ def test_framework_format_svg(kb: KnowledgeBase, tmp_path: Path) -> None:
     target = tmp_path / "dgpf.svg"
     assert runner.invoke(app, [*args, "-o", str(target)]).exit_code == 0
     assert target.read_text(encoding="utf-8") == framework_svg(fw, kb)
+
+
+# ---------------------------------------------------------------------------------------------
+# In a real browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: each text's real box against its shape's: rectangles by their boxes, ring segments by
+#: whether every corner of the text's box is in the segment's fill
+BOXES_JS = """
+() => {
+  const out = [];
+  for (const t of document.querySelectorAll('text')) {
+    const g = t.parentNode;  // a drawn thing: its one shape and its text
+    const shapes = g.querySelectorAll(':scope > rect, :scope > path.segment');
+    if (shapes.length !== 1 || g.classList.contains('bar')) continue;
+    const shape = shapes[0];
+    const b = t.getBBox();
+    const corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height],
+                     [b.x + b.width, b.y + b.height]];
+    const svg = shape.ownerSVGElement;
+    const inside = corners.every(([x, y]) => {
+      const p = svg.createSVGPoint(); p.x = x; p.y = y;
+      return shape.isPointInFill(p);
+    });
+    out.push({text: t.textContent, inside: inside});
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.browser
+def test_labels_fit_in_chromium(kb: KnowledgeBase) -> None:
+    """In headless Chromium every label's rendered box lies inside its box or ring segment:
+    the measured widths hold for the font the browser really uses."""
+    sync = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium")
+    svgs = [framework_svg(fw, kb, href=lambda q: f"/{q}/") for fw in kb.frameworks]
+    svgs.append(coverage_svg(query.coverage(kb, "digital-identity-framework", level="element")))
+    svgs.append(scores_svg(indicators.scores(kb, countries=["CHL"])))
+    page_html = "<!doctype html><html lang=en><title>svg</title><body>" + "".join(svgs)
+    with sync.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.set_content(page_html)
+            boxes = page.evaluate(BOXES_JS)
+        finally:
+            browser.close()
+    assert len(boxes) > 200
+    assert [b["text"] for b in boxes if not b["inside"]] == []

@@ -126,15 +126,15 @@ class _Grid:
         """One row: a label, the cells (shaded with ``fills``, else plain and bold), a total."""
         bold = fills is None
         if isinstance(label, str):
-            parts = [_cell(MARGIN, y, self.first, h, WHITE, label, True, "start")]
+            parts = [_cell(MARGIN, y, self.first, h, WHITE, label, True, "label", "start")]
         else:
             parts = [text_element(label, MARGIN + PAD, y + h / 2, INK, anchor="start")]
         for k, text in enumerate(cells):
             x = MARGIN + self.first + k * self.cell
             fill = WHITE if fills is None else fills[k]
-            parts.append(_cell(x, y, self.cell, h, fill, text, bold, cls=None if bold else "cell"))
+            parts.append(_cell(x, y, self.cell, h, fill, text, bold, "total" if bold else "cell"))
         x = MARGIN + self.first + self.cell * self.n
-        parts.append(_cell(x, y, self.last, h, WHITE, total, True))
+        parts.append(_cell(x, y, self.last, h, WHITE, total, True, "total"))
         return f'<g class="{cls}">' + "".join(parts) + "</g>"
 
 
@@ -146,16 +146,17 @@ def _cell(
     fill: str,
     text: str,
     bold: bool,
+    cls: str,
     anchor: str = "middle",
-    cls: str | None = None,
 ) -> str:
-    """A cell: its rectangle and its text, centred (or from the left with ``anchor="start"``)."""
+    """A cell (``<g class="cls">``): its rectangle and its text, centred (or from the left
+    with ``anchor="start"``)."""
     block = single(text, SIZE, bold)
     tx = x + PAD if anchor == "start" else x + w / 2
     content = rect(x, y, w, h, fill, WHITE if fill != WHITE else None) + text_element(
         block, tx, y + h / 2, text_on(fill) if fill != EMPTY else MUTED, bold, anchor
     )
-    return f'<g class="{cls}">{content}</g>' if cls else content
+    return f'<g class="{cls}">{content}</g>'
 
 
 def _line(x0: float, y: float, x1: float) -> str:
@@ -176,7 +177,7 @@ def _legend(highest: int, x: float, y: float) -> tuple[str, float]:
     cx = x + label.width + 10
     for text, fill in items:
         w = max(CELL, text_width(text, SIZE) + 2 * PAD)
-        parts.append(_cell(cx, y, w, ROW, fill, text, False))
+        parts.append(_cell(cx, y, w, ROW, fill, text, False, "swatch"))
         cx += w + 4
     return '<g class="legend">' + "".join(parts) + "</g>", y + ROW
 

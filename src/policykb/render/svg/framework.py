@@ -8,7 +8,8 @@ The drawing style follows from the framework's shape (:func:`drawing_style`):
   and sub-dimensions). At most :data:`MAX_COLUMNS` side by side; more wrap to a new row.
 - **ring**: a framework of one level whose 4 to 8 pillars are the source's *dimensions* (parts
   of one whole, none first) or *phases* (a cycle): a ring of segments, one per pillar, with
-  the title in the middle (the Digital Government Policy Framework's six dimensions).
+  the title in the middle (the Digital Government Policy Framework's six dimensions). A ring
+  grows a little for long labels; labels too long for it are drawn as a grid instead.
 - **grid**: any other framework of one level (numbered principles, standards, plays): a grid
   of boxes in reading order, rows of at most five.
 
@@ -25,7 +26,7 @@ concept that is our reading of the source (``inferred``) is outlined dashed.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -115,7 +116,8 @@ class Layout:
 
 
 def drawing_style(framework: Framework) -> Style:
-    """How ``framework``'s own pillars are drawn: columns, ring, grid, or empty."""
+    """How ``framework``'s own pillars are drawn: columns, ring, grid, or empty (the rule of
+    the data; :func:`layout` draws a grid for a ring whose labels do not fit)."""
     if any(p.elements for p in framework.pillars):
         return "columns"
     if len(framework.pillars) in RING_SIZES and framework.pillar_term.lower() in RING_TERMS:
@@ -149,11 +151,19 @@ def layout(framework: Framework, kb: KnowledgeBase | None = None) -> Layout:
         else:
             drawn, caption = used, f"Uses the concepts of {used.title} ({used.id})"
     style = drawing_style(drawn) if drawn is not framework or framework.pillars else "empty"
-    body = {"columns": _columns, "ring": _ring, "grid": _grid, "empty": _empty}[style]
-    width, groups, height = body(drawn, 0.0)
+    fitted = ring_fit(drawn) if style == "ring" else None
+    if style == "ring" and fitted is None:
+        style = "grid"  # labels too long for any ring drawn here: boxes hold them instead
+
+    def body(top: float) -> tuple[float, tuple[Group, ...], float]:
+        if fitted is not None:
+            return _ring(drawn, top, fitted)
+        return {"columns": _columns, "grid": _grid, "empty": _empty}[style](drawn, top)
+
+    width, groups, height = body(0.0)
     headings = _headings(framework.title, caption, width)
     top = headings[-1].box.y + headings[-1].box.h + GAP
-    width, groups, height = body(drawn, top)
+    width, groups, height = body(top)
     notes: tuple[Item, ...] = ()
     if any(g.pillar.dashed or any(e.dashed for e in g.elements) for g in groups):
         note = "Dashed outline: our reading of the source, not its own wording or placement."
@@ -285,38 +295,61 @@ def _column_row(
 # Ring
 
 
-def _ring(fw: Framework, top: float) -> tuple[float, tuple[Group, ...], float]:
-    n = len(fw.pillars)
+#: The ring's outer radii, tried in turn until every label fits; beyond, a grid is drawn.
+RING_RADII = (230.0, 250.0, 270.0, 290.0, 310.0)
+HOLE = 0.42  # the inner radius as a share of the outer
+
+
+@dataclass(frozen=True, slots=True)
+class RingFit:
+    """A ring whose labels fit: its outer radius, and each label's block and box, the boxes
+    relative to the ring's centre (the first is the title in the hole)."""
+
+    outer: float
+    labels: tuple[tuple[TextBlock, Area], ...]
+
+
+def _sectors(n: int, cx: float, cy: float, outer: float) -> list[Sector]:
+    """``n`` equal segments, the first centred at twelve o'clock, clockwise."""
     step = 360 / n
-    outer = 230.0
-    while True:
-        inner = round(outer * 0.42, 2)
-        cx, cy = MARGIN + outer, top + outer
-        sectors = [
-            Sector(cx, cy, inner, outer, -90 - step / 2 + k * step, -90 + step / 2 + k * step)
-            for k in range(n)
-        ]
-        placed = [
-            _in_sector(_label(p, bold=True), s) for p, s in zip(fw.pillars, sectors, strict=True)
-        ]
-        centre = _in_circle(fw.title, cx, cy, inner - 8)
-        if all(placed) and centre is not None:
-            break
-        outer += 20  # a label does not fit even at the smallest size: a bigger ring
-    groups = []
-    for i, (p, s, found) in enumerate(zip(fw.pillars, sectors, placed, strict=True)):
-        assert found is not None
-        block, box = found
+    inner = round(outer * HOLE, 2)
+    return [
+        Sector(cx, cy, inner, outer, -90 - step / 2 + k * step, -90 + step / 2 + k * step)
+        for k in range(n)
+    ]
+
+
+def ring_fit(fw: Framework) -> RingFit | None:
+    """The smallest ring of :data:`RING_RADII` that holds every label, or ``None``."""
+    for outer in RING_RADII:
+        centre = _in_circle(fw.title, round(outer * HOLE, 2) - 8)
+        if centre is None:
+            continue
+        placed = [centre]
+        for p, sector in zip(fw.pillars, _sectors(len(fw.pillars), 0, 0, outer), strict=True):
+            found = _in_sector(_label(p, bold=True), sector)
+            if found is None:
+                break
+            placed.append(found)
+        else:
+            return RingFit(outer, tuple(placed))
+    return None
+
+
+def _ring(fw: Framework, top: float, fitted: RingFit) -> tuple[float, tuple[Group, ...], float]:
+    outer = fitted.outer
+    cx, cy = MARGIN + outer, top + outer
+    sectors = _sectors(len(fw.pillars), cx, cy, outer)
+    (centre, hole), *labels = [(b, Area(a.x + cx, a.y + cy, a.w, a.h)) for b, a in fitted.labels]
+    groups = [Group(Item("centre", centre, hole, INK, True))]
+    for i, (p, s, (block, box)) in enumerate(zip(fw.pillars, sectors, labels, strict=True)):
         colour = hue(i)
         item = Item(
-            "segment", block, box, WHITE, bold=True, shape=s, fill=colour, stroke=WHITE,
-            dashed=p.inferred, qid=f"{fw.id}/{p.id}",
+            "segment", block, box, WHITE, bold=True, shape=s, fill=colour,
+            stroke=INK if p.inferred else WHITE, dashed=p.inferred, qid=f"{fw.id}/{p.id}",
         )  # fmt: skip
         groups.append(Group(item, (), None, colour))
-    block, box = centre
-    groups.insert(0, Group(Item("centre", block, box, INK, True)))
-    width = 2 * (MARGIN + outer)
-    return width, tuple(groups), top + 2 * outer + MARGIN
+    return 2 * (MARGIN + outer), tuple(groups), top + 2 * outer + MARGIN
 
 
 def _in_sector(
@@ -327,35 +360,33 @@ def _in_sector(
     depth = sector.outer - sector.inner
     size = HEADER_SIZE + 1
     while size >= 10:
-        width = 2 * depth
-        while width >= 3 * size:
-            lines = wrap(runs, width, size)
-            if lines is not None:
-                block = TextBlock(lines, size)
-                for k in (4, 3, 5, 2, 6, 1, 7):  # from the middle of the ring outwards
-                    x, y = sector.point(sector.inner + depth * k / 8, mid)
-                    box = Area(x - block.width / 2, y - block.height / 2, block.width, block.height)
-                    if sector.holds(box, pad):
-                        return block, box
-            width -= 4
+        for block in _wraps(runs, 2 * depth, size):
+            for k in (4, 3, 5, 2, 6, 1, 7):  # from the middle of the ring outwards
+                x, y = sector.point(sector.inner + depth * k / 8, mid)
+                box = Area(x - block.width / 2, y - block.height / 2, block.width, block.height)
+                if sector.holds(box, pad):
+                    return block, box
         size -= 0.5
     return None
 
 
-def _in_circle(title: str, cx: float, cy: float, radius: float) -> tuple[TextBlock, Area] | None:
-    """The title in the ring's hole: the widest wrap whose box fits in the circle."""
+def _in_circle(title: str, radius: float) -> tuple[TextBlock, Area] | None:
+    """The title in the ring's hole (centred on 0, 0): the widest wrap that fits."""
     size = HEADER_SIZE
     while size >= 10:
-        width = 2 * radius
-        while width >= 3 * size:
-            lines = wrap(words(title, bold=True), width, size)
-            block = TextBlock(lines or (), size)
-            if lines and math.hypot(block.width, block.height) <= 2 * radius:
-                box = Area(cx - block.width / 2, cy - block.height / 2, block.width, block.height)
-                return block, box
-            width -= 4
+        for block in _wraps(words(title, bold=True), 2 * radius, size):
+            if math.hypot(block.width, block.height) <= 2 * radius:
+                return block, Area(-block.width / 2, -block.height / 2, block.width, block.height)
         size -= 0.5
     return None
+
+
+def _wraps(runs: list[tuple[str, bool]], width: float, size: float) -> Iterator[TextBlock]:
+    """Every distinct wrap of ``runs`` at ``size`` no wider than ``width``, widest first."""
+    while (lines := wrap(runs, width, size)) is not None:
+        block = TextBlock(lines, size)
+        yield block
+        width = block.width - 0.5  # the next wrap must be narrower than this one
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,7 +435,7 @@ def draw(plan: Layout, href: Href | None = None) -> str:
         if group.frame is not None:
             f = group.frame
             parts.append(rect(f.x, f.y, f.w, f.h, tint(group.colour, 0.06), group.colour, 6))
-        parts.append(_concept(group.pillar, urls))
+        parts.append(_concept(group.pillar, urls, "head" if group.frame else None))
         parts += [_concept(e, urls, "element") for e in group.elements]
         parts.append("</g>")
         body.append("".join(parts))
