@@ -278,7 +278,8 @@ def _column_row(
         x = MARGIN + n * (COLUMN_WIDTH + GAP)
         colour = hue(i)
         head = Area(x, top, COLUMN_WIDTH, header_h)
-        pillar = _boxed("pillar", header, head, colour, colour, WHITE, p, f"{fw.id}/{p.id}")
+        edge = INK if p.inferred else colour  # a dashed edge must show on the head's fill
+        pillar = _boxed("pillar", header, head, colour, edge, WHITE, p, f"{fw.id}/{p.id}")
         items = []
         y = top + header_h + 8
         for e, block, h in zip(p.elements, elements, heights, strict=False):
