@@ -15,7 +15,12 @@ from policykb.linked import DEFAULT_BASE_IRI
 
 
 def _build(
-    ctx: typer.Context, out: Path, base_iri: str, site_url: str | None, search: bool
+    ctx: typer.Context,
+    out: Path,
+    base_iri: str,
+    site_url: str | None,
+    search: bool,
+    jobs: int | None = None,
 ) -> None:
     from policykb.site import build_site
 
@@ -25,6 +30,7 @@ def _build(
         base_iri=base_iri,
         site_url=site_url,
         with_search=search,
+        jobs=jobs,
         progress=lambda step: say(f"policykb: writing {step}"),
     )
     indexed = f", {summary.searchable:,} in the search index" if search else ""
@@ -45,6 +51,15 @@ def site(
         "homepage, else a placeholder).",
     ),
     search: bool = typer.Option(True, "--search/--no-search", help="Build the search index."),
+    jobs: int | None = typer.Option(
+        None,
+        "--jobs",
+        "-j",
+        min=1,
+        help="Processes writing the pages (default: one per CPU for large sites; the bytes are "
+        "the same).",
+        show_default=False,
+    ),
 ) -> None:
     """Build the static site: a page per framework, concept, report, recommendation, country,
     organisation and region, with its RDF beside it, and search.
@@ -58,7 +73,7 @@ def site(
 
       policykb site public/ --site-url https://example.github.io/policykb/
     """
-    _build(ctx, out, base_iri, site_url, search)
+    _build(ctx, out, base_iri, site_url, search, jobs)
 
 
 @app.command()

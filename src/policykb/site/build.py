@@ -11,13 +11,19 @@ files. Same data, same bytes: nothing is taken from the clock, pages come in a f
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import json
+import os
 import shutil
+import signal
 import tempfile
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from policykb import __version__
 from policykb.errors import UsageError
@@ -27,12 +33,14 @@ from policykb.linked.vocab import DEFAULT_BASE_IRI, check_base_iri
 from policykb.model import KnowledgeBase, Report
 from policykb.site import paths, search
 from policykb.site.context import SiteData
-from policykb.site.pages import pages, resource_paths
+from policykb.site.pages import Page, pages, resource_paths
 from policykb.site.rdf import JsonLd, resource_triples, turtle
 from policykb.site.render import Renderer
 
 #: What the ``--site-url`` default is when the data names no homepage.
 PLACEHOLDER_SITE_URL = "https://example.org/policykb/"
+#: From how many pages a build forks a process per CPU to write them.
+PARALLEL_FROM = 2000
 #: The marker's text: which program wrote the site (never a date: builds are reproducible).
 MARKER_TEXT = "policykb site\n"
 
@@ -73,8 +81,14 @@ def build_site(
     site_url: str | None = None,
     with_search: bool = True,
     progress: Callable[[str], None] | None = None,
+    jobs: int | None = None,
 ) -> SiteSummary:
-    """Build the static site of ``kb`` into ``out`` (replacing an earlier build there)."""
+    """Build the static site of ``kb`` into ``out`` (replacing an earlier build there).
+
+    ``jobs`` processes write the pages (default: one per CPU this process may use, on a
+    platform that forks, for sites of more than :data:`PARALLEL_FROM` pages); the bytes are
+    the same however many.
+    """
     base = check_base_iri(base_iri)
     site_url = site_url or kb.dataset.homepage or PLACEHOLDER_SITE_URL
     if not site_url.endswith("/"):
@@ -84,7 +98,7 @@ def build_site(
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        summary = _write(kb, work, base, site_url, with_search, progress)
+        summary = _write(kb, work, base, site_url, with_search, progress, jobs)
         _swap(work, target)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -99,31 +113,18 @@ def _write(
     site_url: str,
     with_search: bool,
     progress: Callable[[str], None] | None,
+    jobs: int | None,
 ) -> SiteSummary:
     from policykb.query import as_dict, stats
 
     say = progress or (lambda _: None)
     with no_gc():
         data = SiteData(kb, base)
-        counts = as_dict(stats(kb))
         say("pages")
-        render = Renderer(base, with_search)
+        makers = pages(data, as_dict(stats(kb)), _citations())
         graphs = resource_triples(kb, base, resource_paths(data))
-        jsonld = JsonLd(base)
-        cite = _citations()
-        made = rdf_files = searchable = 0
-        for page in pages(data, counts, cite):
-            folder = work / page.path
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / paths.PAGE).write_bytes(render(page))
-            made += 1
-            if page.search:
-                searchable += 1
-            if page.rdf:
-                triples = graphs.get(page.path, [])
-                (folder / paths.TURTLE).write_bytes(turtle(triples))
-                (folder / paths.JSONLD).write_bytes(jsonld(triples))
-                rdf_files += 2
+        writer = _PageWriter(work, Renderer(base, with_search), graphs, JsonLd(base))
+        made, rdf_files, searchable = _in_parallel(writer, makers, _jobs(jobs, len(makers)))
     _assets(work, site_url)
     if with_search:
         say("search index")
@@ -131,6 +132,91 @@ def _write(
     else:
         searchable = 0
     return SiteSummary(work, made, rdf_files, searchable)
+
+
+class _PageWriter:
+    """Makes a page and writes its HTML, Turtle and JSON-LD; counts what it wrote."""
+
+    def __init__(
+        self, work: Path, render: Renderer, graphs: dict[str, list[Any]], jsonld: JsonLd
+    ) -> None:
+        self.work, self.render, self.graphs, self.jsonld = work, render, graphs, jsonld
+        self.counts = [0, 0, 0]  # pages, RDF files, pages in the search index
+
+    def __call__(self, make: Callable[[], Page]) -> None:
+        page = make()
+        folder = self.work / page.path
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / paths.PAGE).write_bytes(self.render(page))
+        self.counts[0] += 1
+        if page.search:
+            self.counts[2] += 1
+        if page.rdf:
+            triples = self.graphs.get(page.path, [])
+            (folder / paths.TURTLE).write_bytes(turtle(triples))
+            (folder / paths.JSONLD).write_bytes(self.jsonld(triples))
+            self.counts[1] += 2
+
+
+def _jobs(jobs: int | None, pages: int) -> int:
+    """How many processes write the pages."""
+    if not hasattr(os, "fork"):
+        return 1
+    if jobs is None:
+        if pages < PARALLEL_FROM:
+            return 1
+        try:
+            jobs = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            jobs = os.cpu_count() or 1
+    return max(1, jobs)
+
+
+def _in_parallel(
+    write: _PageWriter, makers: list[Callable[[], Page]], jobs: int
+) -> tuple[int, int, int]:
+    """Write every page: page ``i`` by process ``i % jobs`` (forked children and this one, so
+    heavy pages of a kind are shared out evenly); returns the counts of all of them."""
+    children: list[tuple[int, int]] = []  # pid, read end of its pipe
+    try:
+        for me in range(1, jobs):
+            read, send = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - the child's coverage is not collected
+                code = 1
+                try:
+                    os.close(read)
+                    for make in makers[me::jobs]:
+                        write(make)
+                    os.write(send, json.dumps(write.counts).encode())
+                    code = 0
+                except BaseException:
+                    traceback.print_exc()
+                finally:
+                    os._exit(code)
+            os.close(send)
+            children.append((pid, read))
+        for make in makers[0::jobs]:
+            write(make)
+    except BaseException:
+        for pid, _ in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+        raise
+    finally:
+        counts = write.counts
+        failed = False
+        for pid, read in children:
+            with os.fdopen(read, "rb") as pipe:
+                sent = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) != 0 or not sent:
+                failed = True
+            else:
+                counts = [a + b for a, b in zip(counts, json.loads(sent), strict=True)]
+    if failed:
+        raise RuntimeError("a process writing the site's pages failed (its traceback is above)")
+    return counts[0], counts[1], counts[2]
 
 
 def _citations() -> Callable[[Report], dict[str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from policykb.model import GRADES, Concept, Crosswalk, Framework, Organisation, Region, Report
@@ -157,7 +158,7 @@ def concept(data: SiteData, c: Concept) -> Page:
     )
 
 
-def report(data: SiteData, r: Report, citations: dict[str, str]) -> Page:
+def report(data: SiteData, r: Report, cite: Callable[[Report], dict[str, str]]) -> Page:
     """A report: facts, summary, gaps and caveats, contributors, its recommendations."""
     facts: list[tuple[str, list[Link] | str]] = [("Type", r.type.replace("-", " "))]
     facts.append(("Published", r.date or (str(r.year) if r.year else "unknown")))
@@ -195,7 +196,7 @@ def report(data: SiteData, r: Report, citations: dict[str, str]) -> Page:
             "scores": [
                 Link(paths.scores(s.id), s.title) for s in data.kb.scores if s.report == r.id
             ],
-            "citations": citations,
+            "citations": cite(r),
         },
         schemaorg.report(data, r),
         search="report",
@@ -480,29 +481,22 @@ def search_page() -> Page:
 
 def pages(
     data: SiteData, stats: dict[str, int], cite: Callable[[Report], dict[str, str]]
-) -> Iterator[Page]:
-    """Every page of the site, in a fixed order."""
-    yield home(data, stats)
-    yield search_page()
-    yield from lists(data)
+) -> list[Callable[[], Page]]:
+    """Every page of the site, in a fixed order, each as a function that makes it (so that
+    the processes of a parallel build each make only their own share)."""
+    found: list[Callable[[], Page]] = [partial(home, data, stats), search_page]
+    found += [partial(lambda p: p, page) for page in lists(data)]
     for f in data.kb.frameworks:
-        yield framework(data, f)
-        for c in f.concepts():
-            yield concept(data, c)
-    for r in data.kb.reports:
-        yield report(data, r, cite(r))
-    for item in data.items:
-        yield recommendation(data, item)
-    for code in data.countries:
-        yield country(data, code)
-    for org in data.kb.organisations:
-        yield organisation(data, org)
-    for reg in data.kb.regions:
-        yield region(data, reg)
-    for cw in data.kb.crosswalks:
-        yield crosswalk(data, cw)
-    for s in data.kb.scores:
-        yield score_set(data, s.id)
+        found.append(partial(framework, data, f))
+        found += [partial(concept, data, c) for c in f.concepts()]
+    found += [partial(report, data, r, cite) for r in data.kb.reports]
+    found += [partial(recommendation, data, item) for item in data.items]
+    found += [partial(country, data, code) for code in data.countries]
+    found += [partial(organisation, data, org) for org in data.kb.organisations]
+    found += [partial(region, data, reg) for reg in data.kb.regions]
+    found += [partial(crosswalk, data, cw) for cw in data.kb.crosswalks]
+    found += [partial(score_set, data, s.id) for s in data.kb.scores]
+    return found
 
 
 def resource_paths(data: SiteData) -> list[str]:

@@ -20,7 +20,7 @@ from policykb.query.index import Index
 from policykb.query.queries import follow_crosswalks
 
 #: The candidates one concept lends to one recommendation's related list.
-WINDOW = 200
+WINDOW = 48
 #: How many related recommendations a page shows.
 LIMIT = 6
 RELATIONS = ("exact", "close")
@@ -50,24 +50,34 @@ class Related:
         own = self._concepts[position]
         reach = self._reached(own)
         by_concept = self._index.by_concept
-        found: dict[int, tuple[set[str], set[str]]] = {}
-        for concept in (*own, *sorted(reach)):
+        scores: dict[int, int] = {}
+        get = scores.get
+        for concept, weight in (*((c, 2) for c in own), *((c, 1) for c in sorted(reach))):
             posting = by_concept.get(concept, ())
             if len(posting) > WINDOW:
                 at = bisect_left(posting, position)
                 start = min(max(0, at - WINDOW // 2), len(posting) - WINDOW)
                 posting = posting[start : start + WINDOW]
             for other in posting:
-                if other != position:
-                    shared, mapped = found.setdefault(other, (set(), set()))
-                    (shared if concept in own else mapped).add(concept)
-        ids = self._ids
-        best = heapq.nsmallest(
-            LIMIT,
-            found.items(),
-            key=lambda item: (-(2 * len(item[1][0]) + len(item[1][1])), ids[item[0]]),
-        )
+                scores[other] = get(other, 0) + weight
+        scores.pop(position, None)
+        by_score: dict[int, list[int]] = {}
+        for other, score in scores.items():
+            by_score.setdefault(score, []).append(other)
+        best: list[tuple[int, int]] = []
+        for score in sorted(by_score, reverse=True):
+            wanted = LIMIT - len(best)
+            if wanted <= 0:
+                break
+            found = heapq.nsmallest(wanted, by_score[score], key=self._ids.__getitem__)
+            best.extend((other, score) for other in found)
+        concepts = self._concepts
         return [
-            (other, tuple(sorted(shared)), tuple(sorted(mapped)), 2 * len(shared) + len(mapped))
-            for other, (shared, mapped) in best
+            (
+                other,
+                tuple(sorted(c for c in own if c in concepts[other])),
+                tuple(sorted(c for c in reach if c in concepts[other])),
+                score,
+            )
+            for other, score in best
         ]
