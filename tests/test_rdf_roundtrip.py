@@ -20,6 +20,7 @@ from policykb.model import (
     Adherence,
     Contributor,
     Crosswalk,
+    Dataset,
     Element,
     Framework,
     KnowledgeBase,
@@ -267,6 +268,36 @@ def crosswalks(draw: st.DrawFn, crosswalk_id: str) -> Crosswalk:
     )
 
 
+urls = st.sampled_from(
+    [
+        "https://example.org/a",
+        "http://example.org/b?c=d#e",
+        "https://creativecommons.org/licenses/by/4.0/",
+    ]
+)
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> Dataset:
+    """A data directory's description as the loader builds it (a publisher's page only with
+    its name), or the default of a directory without one."""
+    if draw(st.booleans()):
+        return Dataset()
+    publisher = draw(optional_texts)
+    return Dataset(
+        title=draw(texts),
+        description=draw(optional_texts),
+        version=draw(optional_texts),
+        issued=draw(dates),
+        licence=draw(st.none() | urls),
+        rights=draw(optional_texts),
+        publisher=publisher,
+        publisher_url=None if publisher is None else draw(st.none() | urls),
+        homepage=draw(st.none() | urls),
+        sparql_endpoint=draw(st.none() | urls),
+    )
+
+
 @st.composite
 def knowledge_bases(draw: st.DrawFn) -> KnowledgeBase:
     """A knowledge base with every collection sorted by id and ids unique."""
@@ -280,6 +311,7 @@ def knowledge_bases(draw: st.DrawFn) -> KnowledgeBase:
         crosswalks=tuple(draw(crosswalks(i)) for i in sorted(draw(unique(slugs, 2)))),
         regions=tuple(sorted(regions_by_id.values(), key=lambda r: r.id)),
         scores=tuple(draw(score_sets(i)) for i in sorted(draw(unique(slugs, 2)))),
+        dataset=draw(datasets()),
     )
 
 

@@ -325,10 +325,35 @@ class Crosswalk:
     description: str | None = None
 
 
+#: The title of a data directory that does not describe itself (it has no ``dataset.yaml``).
+DEFAULT_DATASET_TITLE = "policykb knowledge base"
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """What a data directory says of itself (``dataset.yaml``): the title, version, issue date,
+    licence and publisher that every RDF export's dataset description carries.
+
+    Every field is the maintainers' to set, never the clock's, so exports stay byte for byte the
+    same. A data directory without the file gets this default: a title and nothing else.
+    """
+
+    title: str = DEFAULT_DATASET_TITLE
+    description: str | None = None
+    version: str | None = None
+    issued: str | None = None  # YYYY-MM-DD, YYYY-MM or YYYY
+    licence: str | None = None  # the licence's IRI
+    rights: str | None = None  # a rights statement, e.g. who owns the titles quoted
+    publisher: str | None = None  # a name
+    publisher_url: str | None = None
+    homepage: str | None = None
+    sparql_endpoint: str | None = None  # where the data can be queried, when it is published
+
+
 @dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """Everything loaded: frameworks, reports with their recommendations, organisations,
-    crosswalks, regions and index scores.
+    crosswalks, regions and index scores, and the data's description of itself.
 
     Each collection is sorted by id so that equal data gives equal knowledge bases, whatever
     order the files were read in.
@@ -340,6 +365,7 @@ class KnowledgeBase:
     crosswalks: tuple[Crosswalk, ...] = ()
     regions: tuple[Region, ...] = ()
     scores: tuple[ScoreSet, ...] = ()
+    dataset: Dataset = Dataset()
 
     def framework(self, framework_id: str) -> Framework | None:
         """The framework with this id, or ``None``."""

@@ -19,7 +19,7 @@ from policykb.cache.fileformat import (
     FileRows,
 )
 from policykb.gcpause import no_gc
-from policykb.model import KnowledgeBase, Report
+from policykb.model import Dataset, KnowledgeBase, Report
 
 # ---------------------------------------------------------------------------------------------
 # The knowledge base a hit returns
@@ -181,7 +181,10 @@ def _open(handle: Any, key: str) -> KnowledgeBase | None:
     if not (
         isinstance(eager, tuple)
         and len(eager) == len(EAGER)
-        and all(isinstance(items, tuple) for items in eager)
+        and all(
+            isinstance(items, Dataset if name == "dataset" else tuple)
+            for name, items in zip(EAGER, eager, strict=True)
+        )
         and len(offsets) == len(crcs) + 1
         and offsets[-1] == file.lengths[ROWS]
     ):

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import gc
 
-from policykb.cli import indicators, linked, maintain, queries, site  # noqa: F401  (each registers its commands)
+from policykb.cli import (  # noqa: F401  (each registers its commands)
+    cite,
+    indicators,
+    linked,
+    maintain,
+    queries,
+    site,
+)
 from policykb.cli.app import app
 
 

@@ -202,8 +202,8 @@ def sparql(
     """Run a SPARQL query over the knowledge base and the policykb ontology.
 
     Bound prefixes: skos, dcterms, pkb, schema, bibo, prov, org, rdf, rdfs,
-    xsd, owl, sh, qb, sdmx-dimension, sdmx-measure, country, and kb (the base
-    of the data IRIs). Data IRIs hold '/', which a prefixed name cannot:
+    xsd, owl, sh, qb, sdmx-dimension, sdmx-measure, dcat, void, country, and kb
+    (the base of the data IRIs). Data IRIs hold '/', which a prefixed name cannot:
     write them in full (<https://w3id.org/policykb/report/ID>) or escape the
     slash (kb:report\\/ID). CONSTRUCT and DESCRIBE print Turtle.
 
@@ -383,12 +383,22 @@ def publish(
     ),
     base_iri: str = _base_iri_option(),
     timeout: float = typer.Option(60.0, "--timeout", help="Seconds to wait for the store."),
+    sparql_endpoint: str | None = typer.Option(
+        None,
+        "--sparql-endpoint",
+        show_default=False,
+        help="The store's SPARQL query URL, recorded in the dataset description "
+        "(void:sparqlEndpoint). Default: the data's own, else the query URL of a known store.",
+    ),
 ) -> None:
     """Replace a named graph in a SPARQL store with the knowledge base (HTTP PUT, Turtle).
 
     Uses the SPARQL 1.1 Graph Store HTTP Protocol, so any store works; the earlier graph stays
     as it was if the store refuses. Credentials come from the environment only:
     POLICYKB_SPARQL_TOKEN (bearer) or POLICYKB_SPARQL_USER and POLICYKB_SPARQL_PASSWORD.
+    The graph's dataset description names the store's SPARQL query URL
+    (void:sparqlEndpoint): --sparql-endpoint, else the data's dataset.yaml, else
+    the query URL of Oxigraph, Fuseki, GraphDB or Virtuoso derived from --endpoint.
 
     Examples:
 
@@ -398,8 +408,10 @@ def publish(
     """
     from policykb.linked.publish import publish as put
 
-    done = put(knowledge_base(ctx), endpoint, graph, base_iri, timeout)
+    done = put(knowledge_base(ctx), endpoint, graph, base_iri, timeout, sparql_endpoint)
     say(
         f"published {done.size:,} bytes of Turtle to graph <{done.graph}> "
         f"at {endpoint} (HTTP {done.status})"
     )
+    if done.sparql_endpoint is None:
+        say("note: the dataset description names no SPARQL endpoint (give --sparql-endpoint URL)")

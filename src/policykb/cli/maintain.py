@@ -26,6 +26,9 @@ class SchemaKind(StrEnum):
     report = "report"
     organisations = "organisations"
     mapping = "mapping"
+    regions = "regions"
+    scores = "scores"
+    dataset = "dataset"
 
 
 @app.command()
@@ -88,7 +91,9 @@ def validate(
 @app.command()
 def schema(
     kind: SchemaKind | None = typer.Argument(
-        None, help="framework, report, organisations or mapping.", show_default=False
+        None,
+        help="framework, report, organisations, mapping, regions, scores or dataset.",
+        show_default=False,
     ),
     write: Path | None = typer.Option(
         None,
@@ -123,7 +128,8 @@ def schema(
     if kind is None:
         raise UsageError(
             "which schema?",
-            "give a KIND (framework, report, organisations, mapping) or --write DIR",
+            "give a KIND (framework, report, organisations, mapping, regions, scores, dataset) "
+            "or --write DIR",
         )
     from policykb.datafiles.schema import schema_text
 

@@ -12,6 +12,7 @@ from policykb.model import (
     Adherence,
     Contributor,
     Crosswalk,
+    Dataset,
     Element,
     Framework,
     LangText,
@@ -243,4 +244,21 @@ def crosswalk(data: dict[str, Any]) -> Crosswalk:
         ),
         source=source(data.get("source")),
         description=data.get("description"),
+    )
+
+
+def dataset(data: dict[str, Any]) -> Dataset:
+    """The dataset file (``dataset.yaml``) as a :class:`Dataset`."""
+    publisher = data.get("publisher") or {}
+    return Dataset(
+        title=data["title"],
+        description=data.get("description"),
+        version=_str(data.get("version")),
+        issued=_str(data.get("issued")),
+        licence=data.get("licence"),
+        rights=data.get("rights"),
+        publisher=publisher.get("name"),
+        publisher_url=publisher.get("url"),
+        homepage=data.get("homepage"),
+        sparql_endpoint=data.get("sparql_endpoint"),
     )

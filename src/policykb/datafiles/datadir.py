@@ -20,7 +20,7 @@ _FOLDERS = {
     "scores": "scores",
 }
 #: files at the top of the data directory (by stem) and their kinds
-_TOP_FILES = {"organisations": "organisations", "regions": "regions"}
+_TOP_FILES = {"organisations": "organisations", "regions": "regions", "dataset": "dataset"}
 #: the folders and top-level file stems data files are found in, and their suffixes
 DATA_FOLDERS = tuple(_FOLDERS)
 TOP_FILES = tuple(_TOP_FILES)

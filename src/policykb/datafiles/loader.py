@@ -26,6 +26,7 @@ from policykb.errors import DataDirError, InvalidDataError, Issue
 from policykb.gcpause import no_gc
 from policykb.model import (
     Crosswalk,
+    Dataset,
     Framework,
     KnowledgeBase,
     Organisation,
@@ -109,6 +110,7 @@ def _read(root: Path, only: Iterable[Path]) -> Corpus:
         "crosswalk": [],
         "region": [],
         "scores": [],
+        "dataset": [],
     }
     unreadable: set[str] = set()
     for file in parsed:
@@ -131,6 +133,7 @@ def _read(root: Path, only: Iterable[Path]) -> Corpus:
         crosswalks=tuple(sorted(items["crosswalk"], key=lambda x: x.id)),
         regions=tuple(sorted(items["region"], key=lambda x: x.id)),
         scores=tuple(sorted(items["scores"], key=lambda x: x.id)),
+        dataset=items["dataset"][0] if items["dataset"] else Dataset(),
     )
     defining = {"organisation": display_path(root / "organisations.yaml", cwd)}
     for finding in checks.check(corpus.kb, unreadable, defining):
@@ -169,6 +172,8 @@ def _unreadable_key(file: ParsedFile, kind: str) -> str:
         return "organisation:*"
     if kind == "regions":
         return "region:*"
+    if kind == "dataset":
+        return "dataset:dataset"
     ident = file.data.get("id") if file.data else None
     name = {"mapping": "crosswalk"}.get(kind, kind)
     return f"{name}:{ident if isinstance(ident, str) else file.path.stem}"
@@ -183,6 +188,8 @@ def _build(data: dict[str, Any], kind: str) -> Iterator[tuple[str, Any, JsonPath
         yield f"crosswalk:{data['id']}", build.crosswalk(data), ()
     elif kind == "scores":
         yield f"scores:{data['id']}", build.score_set(data), ()
+    elif kind == "dataset":
+        yield "dataset:dataset", build.dataset(data), ()
     elif kind == "regions":
         for index, region in enumerate(build.regions(data)):
             yield f"region:{region.id}", region, ("regions", index)
@@ -195,7 +202,7 @@ def _add(
     corpus: Corpus,
     items: dict[str, list[Any]],
     key: str,
-    item: Framework | Report | Organisation | Crosswalk | Region | ScoreSet,
+    item: Framework | Report | Organisation | Crosswalk | Region | ScoreSet | Dataset,
     file: ParsedFile,
     path: JsonPath,
 ) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from policykb import countries
 from policykb.errors import did_you_mean
 
-KINDS = ("framework", "report", "organisations", "mapping", "regions", "scores")
+KINDS = ("framework", "report", "organisations", "mapping", "regions", "scores", "dataset")
 
 _PATTERN_CODES = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": (

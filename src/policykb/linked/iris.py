@@ -33,6 +33,7 @@ def plain(kb: KnowledgeBase, base: str, reports: Sequence[Report] | None = None)
     (a part of them: the rest of ``kb`` is checked whole).
     """
     roots = [f"{base}{kind}/" for kind in ("framework", "report", "org", "crosswalk")]
+    roots.append(f"{base}dataset")
     namespaces = PREFIXES.values()
     if any(r.startswith(ns) or ns.startswith(r) for r in roots for ns in namespaces):
         return False
@@ -41,6 +42,8 @@ def plain(kb: KnowledgeBase, base: str, reports: Sequence[Report] | None = None)
 
         NamedNode(roots[0])  # the base as pyoxigraph checks it
     except ValueError:
+        return False
+    if not all(_valid_iri(value) for value in dataset_iris(kb)):
         return False
     ids, qids, unique = _ids_in_iris(kb, kb.reports if reports is None else reports)
     return (
@@ -63,6 +66,29 @@ def check_iris(kb: KnowledgeBase, base: str) -> None:
     for value in chain(ids, qids):
         if _NOT_IN_IRI.search(value):
             raise ValueError(f"{value!r} cannot be part of an IRI")
+    for value in dataset_iris(kb):
+        if not _valid_iri(value):
+            raise ValueError(f"{value!r} is not an IRI")
+
+
+def dataset_iris(kb: KnowledgeBase) -> list[str]:
+    """The IRIs the dataset description takes from the data as they stand (licence, pages)."""
+    dataset = kb.dataset
+    found = (dataset.licence, dataset.publisher_url, dataset.homepage, dataset.sparql_endpoint)
+    return [value for value in found if value is not None]
+
+
+def _valid_iri(value: str) -> bool:
+    """Whether ``value`` is an absolute IRI that can be written ``<value>`` as it stands."""
+    from pyoxigraph import NamedNode
+
+    if _NOT_IN_IRI.search(value):
+        return False
+    try:
+        NamedNode(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _ids_in_iris(kb: KnowledgeBase, reports: Sequence[Report]) -> tuple[list[str], list[str], bool]:

@@ -39,6 +39,7 @@ from policykb.linked.turtle import iri, literal, prefix_lines, quoted
 from policykb.linked.vocab import Lit, concept_iri
 from policykb.model import (
     Crosswalk,
+    Dataset,
     Element,
     Framework,
     KnowledgeBase,
@@ -78,15 +79,15 @@ _ANY_URI = "^^" + iri(vocab.ANY_URI)
 _G_YEAR = "^^" + iri(vocab.G_YEAR)
 _XSD_LANGUAGE = "^^" + iri(vocab.XSD_LANGUAGE)
 _A_CITATION = f"{_TYPE} {PKB['Citation']}"
-_A_FRAMEWORK = f"{_TYPE} {iri(vocab.CONCEPT_SCHEME)} , {PKB['Framework']}"
-_A_PILLAR = f"{_TYPE} {iri(vocab.CONCEPT)} , {PKB['Pillar']}"
-_A_ELEMENT = f"{_TYPE} {iri(vocab.CONCEPT)} , {PKB['Element']}"
+#: classes written together (joined by ``Statements.objects``, which counts them)
+_FRAMEWORK_CLASSES = (iri(vocab.CONCEPT_SCHEME), PKB["Framework"])
+_PILLAR_CLASSES = (iri(vocab.CONCEPT), PKB["Pillar"])
+_ELEMENT_CLASSES = (iri(vocab.CONCEPT), PKB["Element"])
 _A_ORGANISATION = f"{_TYPE} {iri(vocab.FORMAL_ORGANIZATION)}"
 _A_LOCATION = f"{_TYPE} {iri(vocab.LOCATION)}"
 _A_PUBLICATION = f"{_TYPE} {PKB['Publication']}"
-_A_REPORT = {
-    kind: " , ".join([_A_PUBLICATION, *map(iri, classes)])
-    for kind, classes in vocab.REPORT_CLASSES.items()
+_REPORT_CLASSES = {
+    kind: (PKB["Publication"], *map(iri, classes)) for kind, classes in vocab.REPORT_CLASSES.items()
 }
 _A_RECOMMENDATION = f"{_TYPE} {PKB['PolicyRecommendation']}"
 _A_CONTRIBUTOR = f"{_TYPE} {PKB['Contributor']}"
@@ -108,6 +109,20 @@ _OBS_VALUE, _SCORED = iri(vocab.OBS_VALUE), PKB["scoredConcept"]
 _REPLACES, _IS_REPLACED_BY = iri(vocab.REPLACES), iri(vocab.IS_REPLACED_BY)
 _VERSION_INFO = iri(vocab.VERSION_INFO)
 _TRUE = literal(Lit("true", None, vocab.BOOLEAN))
+_DESCRIPTION_CLASSES = (iri(vocab.DCAT_DATASET), iri(vocab.VOID_DATASET))
+_A_DISTRIBUTION = f"{_TYPE} {iri(vocab.DCAT_DISTRIBUTION)}"
+_LICENSE, _DISTRIBUTION = iri(vocab.LICENSE), iri(vocab.DISTRIBUTION)
+_TRIPLES, _VOCABULARY = iri(vocab.TRIPLES), iri(vocab.VOCABULARY)
+#: each export format's distribution: its fragment, and its title, format and media type parts
+_DISTRIBUTIONS = [
+    (
+        name,
+        f"{_TITLE} {quoted(title)}",
+        f"{iri(vocab.FORMAT)} {iri(vocab.FILE_TYPE_NS + file_type)}",
+        f"{iri(vocab.MEDIA_TYPE)} {iri(vocab.MEDIA_TYPES_NS + media_type)}",
+    )
+    for name, (title, media_type, file_type) in vocab.DISTRIBUTIONS.items()
+]
 
 
 def _rec_tail(mapping: str, grade: str) -> str:
@@ -185,7 +200,7 @@ class Statements(StatementWriter):
     def framework(self, framework: Framework) -> None:
         s = f"{self.base}framework/{framework.id}"
         po = [
-            _A_FRAMEWORK,
+            f"{_TYPE} {self.objects(_FRAMEWORK_CLASSES)}",
             f"{_IDENTIFIER} {quoted(framework.id)}",
             f"{_TITLE} {quoted(framework.title)}",
         ]
@@ -198,7 +213,7 @@ class Statements(StatementWriter):
         if framework.description is not None:
             po.append(f"{_DESCRIPTION} {quoted(framework.description)}")
         if framework.pillars:
-            tops = " , ".join(f"<{s}/{pillar.id}>" for pillar in framework.pillars)
+            tops = self.objects([f"<{s}/{pillar.id}>" for pillar in framework.pillars])
             po.append(f"{_HAS_TOP_CONCEPT} {tops}")
         self.values(po, s, _NOTE, "noteList", [quoted(n) for n in framework.notes])
         self.values(po, s, PKB["gap"], "gapList", [quoted(g) for g in framework.gaps])
@@ -208,9 +223,8 @@ class Statements(StatementWriter):
             po.append(f"{_REPLACES} <{self.base}framework/{framework.replaces}>")
         later = self.replaced_by.get(framework.id)
         if later:
-            po.append(
-                f"{_IS_REPLACED_BY} {' , '.join(f'<{self.base}framework/{f}>' for f in later)}"
-            )
+            versions = self.objects([f"<{self.base}framework/{f}>" for f in later])
+            po.append(f"{_IS_REPLACED_BY} {versions}")
         if framework.uses is not None:
             po.append(f"{PKB['usesConceptsOf']} <{self.base}framework/{framework.uses}>")
         self.citation(po, s, framework.source)
@@ -228,7 +242,7 @@ class Statements(StatementWriter):
     ) -> None:
         s = f"{scheme}/{node.id}"
         po = [
-            _A_PILLAR if pillar is None else _A_ELEMENT,
+            f"{_TYPE} {self.objects(_PILLAR_CLASSES if pillar is None else _ELEMENT_CLASSES)}",
             f"{_IDENTIFIER} {quoted(f'{framework_id}/{node.id}')}",
             f"{_IN_SCHEME} <{scheme}>",
             f"{_TOP_CONCEPT_OF} <{scheme}>" if pillar is None else f"{_BROADER} <{pillar}>",
@@ -236,31 +250,31 @@ class Statements(StatementWriter):
         ]
         labels = self.texts(node.label)
         if labels:
-            po.append(f"{_PREF_LABEL} {' , '.join(labels)}")
+            po.append(f"{_PREF_LABEL} {self.objects(labels)}")
         if node.definition is not None:
             definitions = self.texts(node.definition)
             if definitions:
-                po.append(f"{_DEFINITION} {' , '.join(definitions)}")
+                po.append(f"{_DEFINITION} {self.objects(definitions)}")
         if node.notation is not None:
             po.append(f"{_NOTATION} {quoted(node.notation)}")
         alt_texts = [self.texts(alt) for alt in node.alt_labels]
         alt_labels = dict.fromkeys(text for texts in alt_texts for text in texts)
         if alt_labels:
-            po.append(f"{_ALT_LABEL} {' , '.join(alt_labels)}")
+            po.append(f"{_ALT_LABEL} {self.objects(list(alt_labels))}")
         if node.alt_labels:
             nodes = [f"<{s}#alt-label-{i}>" for i in range(1, len(node.alt_labels) + 1)]
-            po.append(f"{PKB['alternativeLabel']} {' , '.join(nodes)}")
+            po.append(f"{PKB['alternativeLabel']} {self.objects(nodes)}")
             for i, (label, texts) in enumerate(zip(nodes, alt_texts, strict=True), 1):
                 parts = [_A_ALTERNATIVE_LABEL, f"{_POSITION} {i}"]
                 if texts:
-                    parts.append(f"{_VALUE} {' , '.join(texts)}")
+                    parts.append(f"{_VALUE} {self.objects(texts)}")
                 self.later.append(f"{label} {SEP.join(parts)} .\n")
         if node.inferred:
             po.append(f"{PKB['inferred']} {_TRUE}")
         self.values(po, s, _NOTE, "noteList", [quoted(n) for n in node.notes])
         self.citation(po, s, node.source)
         if isinstance(node, Pillar) and node.elements:
-            narrower = " , ".join(f"<{scheme}/{element.id}>" for element in node.elements)
+            narrower = self.objects([f"<{scheme}/{element.id}>" for element in node.elements])
             po.append(f"{_NARROWER} {narrower}")
         self.statement(s, po)
         if isinstance(node, Pillar):
@@ -272,7 +286,7 @@ class Statements(StatementWriter):
         po = [_A_ORGANISATION, f"{_IDENTIFIER} {quoted(organisation.id)}"]
         labels = self.texts(organisation.label)
         if labels:
-            po.append(f"{_PREF_LABEL} {' , '.join(labels)}")
+            po.append(f"{_PREF_LABEL} {self.objects(labels)}")
         if organisation.acronym is not None:
             acronym = quoted(organisation.acronym)
             po.append(f"{PKB['acronym']} {acronym}")
@@ -292,7 +306,7 @@ class Statements(StatementWriter):
         po = [_A_REGION, f"{_IDENTIFIER} {quoted(region.id)}"]
         labels = self.texts(region.label)
         if labels:
-            po.append(f"{_PREF_LABEL} {' , '.join(labels)}")
+            po.append(f"{_PREF_LABEL} {self.objects(labels)}")
         self.country_values(po, s, PKB["member"], "memberList", region.members)
         self.citation(po, s, region.source)
         self.statement(s, po)
@@ -304,9 +318,9 @@ class Statements(StatementWriter):
     def report(self, report: Report) -> None:
         base = self.base
         s = f"{base}report/{report.id}"
-        types = _A_REPORT.get(report.type)
-        po = [_A_PUBLICATION if types is None else types]
-        if types is None:
+        classes = _REPORT_CLASSES.get(report.type)
+        po = [_A_PUBLICATION if classes is None else f"{_TYPE} {self.objects(classes)}"]
+        if classes is None:
             po.append(f"{_DC_TYPE} {quoted(report.type)}")
         po.append(f"{_IDENTIFIER} {quoted(report.id)}")
         po.append(f"{_TITLE} {quoted(report.title)}")
@@ -327,7 +341,7 @@ class Statements(StatementWriter):
         po.append(f"{_LANGUAGE} {quoted(report.language)}{_XSD_LANGUAGE}")
         if report.contributors:
             nodes = [f"<{s}#contributor-{i}>" for i in range(1, len(report.contributors) + 1)]
-            po.append(f"{_CONTRIBUTOR} {' , '.join(nodes)}")
+            po.append(f"{_CONTRIBUTOR} {self.objects(nodes)}")
             later = self.later.append
             for i, (node, contributor) in enumerate(
                 zip(nodes, report.contributors, strict=True), 1
@@ -358,7 +372,7 @@ class Statements(StatementWriter):
         self.regions(po, s, report.regions)
         if report.adherents:
             nodes = [f"{s}/adherence/{i}" for i in range(1, len(report.adherents) + 1)]
-            po.append(f"{PKB['adherence']} {' , '.join(f'<{n}>' for n in nodes)}")
+            po.append(f"{PKB['adherence']} {self.objects([f'<{n}>' for n in nodes])}")
             for i, (node, adherence) in enumerate(zip(nodes, report.adherents, strict=True), 1):
                 parts = [_A_ADHERENCE, f"{_IS_PART_OF} <{s}>", f"{_POSITION} {i}"]
                 self.country_values(
@@ -496,13 +510,69 @@ class Statements(StatementWriter):
             self.citation(parts, node, obs.source)
             self.statement(node, parts)
 
+    def dataset(self, dataset: Dataset) -> None:
+        """The dataset description: DCAT and VoID, a ``dcat:Distribution`` per export format,
+        and ``void:triples``, the number of triples of the whole export, these included.
+
+        Written last, so that every other triple is counted (``self.triples``) before it.
+        """
+        self.drain()
+        counted = self.triples
+        s = f"{self.base}dataset"
+        po = [f"{_TYPE} {self.objects(_DESCRIPTION_CLASSES)}", f"{_TITLE} {quoted(dataset.title)}"]
+        if dataset.description is not None:
+            po.append(f"{_DESCRIPTION} {quoted(dataset.description)}")
+        if dataset.version is not None:
+            po.append(f"{_VERSION_INFO} {quoted(dataset.version)}")
+        if dataset.issued is not None:
+            po.append(f"{_ISSUED} {_date(dataset.issued)}")
+        licence = None if dataset.licence is None else f"{_LICENSE} {iri(dataset.licence)}"
+        if licence is not None:
+            po.append(licence)
+        if dataset.rights is not None:
+            po.append(f"{iri(vocab.RIGHTS)} <{s}#rights>")
+            self.later.append(
+                f"<{s}#rights> {_TYPE} {iri(vocab.RIGHTS_STATEMENT)}{SEP}"
+                f"{iri(vocab.LABEL)} {quoted(dataset.rights)} .\n"
+            )
+        if dataset.publisher is not None:
+            po.append(f"{_PUBLISHER} <{s}#publisher>")
+            agent = [
+                f"{_TYPE} {iri(vocab.AGENT)}",
+                f"{iri(vocab.FOAF_NAME)} {quoted(dataset.publisher)}",
+            ]
+            if dataset.publisher_url is not None:
+                agent.append(f"{iri(vocab.HOMEPAGE)} {iri(dataset.publisher_url)}")
+            self.later.append(f"<{s}#publisher> {SEP.join(agent)} .\n")
+        if dataset.homepage is not None:
+            po.append(f"{iri(vocab.LANDING_PAGE)} {iri(dataset.homepage)}")
+        nodes = [f"<{s}#{name}>" for name, *_ in _DISTRIBUTIONS]
+        po.append(f"{_DISTRIBUTION} {self.objects(nodes)}")
+        for node, (_, title, file_type, media_type) in zip(nodes, _DISTRIBUTIONS, strict=True):
+            parts = [_A_DISTRIBUTION, title, file_type, media_type]
+            if licence is not None:
+                parts.append(licence)
+            self.later.append(f"{node} {SEP.join(parts)} .\n")
+        po.append(f"{iri(vocab.URI_SPACE)} {quoted(self.base)}")
+        po.append(f"{_VOCABULARY} {self.objects([iri(ns) for ns in vocab.VOCABULARIES])}")
+        if dataset.sparql_endpoint is not None:
+            po.append(f"{iri(vocab.SPARQL_ENDPOINT)} {iri(dataset.sparql_endpoint)}")
+        # the triples of this statement and its nodes: a line per part (void:triples' one
+        # too), plus the further objects self.objects has counted since ``counted``
+        own = len(po) + 1 + sum(node.count("\n") for node in self.later)
+        total = self.triples + own
+        po.append(f"{_TRIPLES} {total}")
+        self.statement(s, po)
+        self.drain()
+        assert self.triples == total, (self.triples, total, counted)
+
     def country_nodes(self) -> None:
         for code in sorted(self.countries):
             po = [_A_LOCATION]
             alpha_2 = countries.alpha_2(code) if re.fullmatch("[A-Z]{3}", code) else None
             if alpha_2 is not None:
                 po.append(f"{_PREF_LABEL} {quoted(countries.name(code))}@en")
-                po.append(f"{_NOTATION} {quoted(alpha_2)} , {quoted(code)}")
+                po.append(f"{_NOTATION} {self.objects([quoted(alpha_2), quoted(code)])}")
             else:
                 po.append(f"{_NOTATION} {quoted(code)}")
             self.chunks.append(f"{self.country(code)} {SEP.join(po)} .\n")
@@ -536,11 +606,14 @@ def write_all(writer: Statements, kb: KnowledgeBase) -> None:
     write_tail(writer, kb)
 
 
-def write_tail(writer: Statements, kb: KnowledgeBase) -> None:
-    """The crosswalks and index scores, then a node for each country named."""
+def write_tail(writer: Statements, kb: KnowledgeBase, describe: bool = True) -> None:
+    """The crosswalks and index scores, a node for each country named, and last (unless not
+    ``describe``) the dataset description, whose ``void:triples`` counts every triple."""
     for crosswalk in kb.crosswalks:
         writer.crosswalk(crosswalk)
     for scores in kb.scores:
         writer.score_set(scores)
     writer.country_nodes()
     writer.drain()
+    if describe:
+        writer.dataset(kb.dataset)

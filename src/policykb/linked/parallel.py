@@ -30,10 +30,11 @@ def write_in_two(kb: KnowledgeBase, out: BinaryIO, base: str, counts: Sequence[i
     Each process reads only its own half of the reports (``kb.reports_between``: a cached
     knowledge base reads just those rows) and checks it with :func:`.iris.plain`; the child sends
     its verdict and its report ids through a pipe, then writes its Turtle to an unnamed
-    temporary file, followed by the countries it named and two lengths. The parent writes
-    nothing until both halves are known to be plain and their report ids disjoint, then writes
-    the head, its half, the child's bytes and the tail. ``None`` (nothing written) when the
-    knowledge base is not plain: the caller takes the serial path, which hands it to pyoxigraph.
+    temporary file, followed by the countries it named, the triples it wrote and two lengths.
+    The parent writes nothing until both halves are known to be plain and their report ids
+    disjoint, then writes the head, its half, the child's bytes and the tail. ``None`` (nothing
+    written) when the knowledge base is not plain: the caller takes the serial path, which hands
+    it to pyoxigraph.
     A child that dies or leaves a garbled file only makes the parent write that half itself.
 
     Forking happens only on Linux with no other thread running (a lock held by another thread
@@ -91,7 +92,8 @@ def _child_reports(
 
     First the verdict goes to the pipe ``verdict``: ``+`` and the report ids, one per line, when
     the half is plain, ``-`` when not. ``spill`` ends with the countries named (one per line)
-    and two 8-byte lengths, of the Turtle and of the countries. ``os._exit`` leaves the parent's
+    and three 8-byte numbers: the triples written (for the dataset description's count), and
+    the lengths of the Turtle and of the countries. ``os._exit`` leaves the parent's
     buffers and handlers alone.
     """
     status = 1
@@ -107,7 +109,8 @@ def _child_reports(
             child.drain()
             size = spill.tell()
             named = "\n".join(sorted(child.countries)).encode()
-            spill.write(named + size.to_bytes(8, "big") + len(named).to_bytes(8, "big"))
+            numbers = (child.triples, size, len(named))
+            spill.write(named + b"".join(n.to_bytes(8, "big") for n in numbers))
             spill.flush()
         status = 0
     finally:
@@ -115,17 +118,17 @@ def _child_reports(
 
 
 def _copy_child_reports(spill: BinaryIO, writer: Statements) -> bool:
-    """Append the child's Turtle to ``writer`` and take its countries.
+    """Append the child's Turtle to ``writer`` and take its countries and its count of triples.
 
     False, with nothing written, when the file does not end as the child ends it.
     """
     end = spill.seek(0, os.SEEK_END)
-    if end < 16:
+    if end < 24:
         return False
-    spill.seek(end - 16)
-    tail = spill.read(16)
-    size, named = int.from_bytes(tail[:8], "big"), int.from_bytes(tail[8:], "big")
-    if size + named + 16 != end:
+    spill.seek(end - 24)
+    tail = spill.read(24)
+    triples, size, named = (int.from_bytes(tail[i : i + 8], "big") for i in (0, 8, 16))
+    if size + named + 24 != end:
         return False
     spill.seek(size)
     countries = spill.read(named).decode()
@@ -133,6 +136,7 @@ def _copy_child_reports(spill: BinaryIO, writer: Statements) -> bool:
     if not _send(spill, writer, size):
         _copy(spill, writer, size)
     writer.countries.update(countries.split("\n") if countries else ())
+    writer.triples += triples
     return True
 
 

@@ -5,6 +5,11 @@ which the store applies atomically: a refused or failed request leaves the earli
 was (nothing is deleted first). Credentials come only from the environment:
 ``POLICYKB_SPARQL_TOKEN`` (bearer) or ``POLICYKB_SPARQL_USER`` / ``POLICYKB_SPARQL_PASSWORD``
 (basic, or digest when the store asks for it, as Virtuoso does).
+
+The graph published ends with the dataset description every export has, plus the SPARQL
+endpoint where it can be queried (``void:sparqlEndpoint``): the one given, else the one the
+data's ``dataset.yaml`` declares, else the query endpoint of a store whose paths are known
+(:func:`query_endpoint`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import os
 import re
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from policykb.errors import EndpointError, UsageError
@@ -34,6 +39,30 @@ class Published:
     graph: str
     status: int
     size: int
+    sparql_endpoint: str | None = None  # the void:sparqlEndpoint the graph names, if any
+
+
+#: A Graph Store Protocol endpoint's path (a regular expression) -> the path of the same
+#: store's SPARQL query endpoint: Oxigraph, Apache Jena Fuseki, GraphDB, Virtuoso.
+_QUERY_PATHS = (
+    (re.compile(r"^(.*)/store/?$"), r"\1/query"),
+    (re.compile(r"^(/[^/]+)/data/?$"), r"\1/sparql"),
+    (re.compile(r"^(.*/repositories/[^/]+)/rdf-graphs/service/?$"), r"\1"),
+    (re.compile(r"^(.*)/sparql-graph-crud(-auth)?/?$"), r"\1/sparql"),
+)
+
+
+def query_endpoint(endpoint: str) -> str | None:
+    """The SPARQL query endpoint of the store whose Graph Store endpoint is ``endpoint``, for
+    the stores whose paths are known (Oxigraph ``/store`` -> ``/query``, Fuseki ``/DS/data`` ->
+    ``/DS/sparql``, GraphDB ``…/rdf-graphs/service`` -> the repository, Virtuoso
+    ``/sparql-graph-crud(-auth)`` -> ``/sparql``); ``None`` for any other."""
+    parts = urlsplit(endpoint)
+    for pattern, path in _QUERY_PATHS:
+        if pattern.match(parts.path):
+            found = pattern.sub(path, parts.path)
+            return urlunsplit((parts.scheme, parts.netloc, found, "", ""))
+    return None
 
 
 def graph_store_url(endpoint: str, graph: str) -> str:
@@ -138,9 +167,27 @@ def publish(
     graph: str,
     base_iri: str = DEFAULT_BASE_IRI,
     timeout: float = 60.0,
+    sparql_endpoint: str | None = None,
 ) -> Published:
-    """Replace named graph ``graph`` in the SPARQL store at ``endpoint`` with the knowledge base."""
+    """Replace named graph ``graph`` in the SPARQL store at ``endpoint`` with the knowledge base.
+
+    Its dataset description names ``sparql_endpoint`` as ``void:sparqlEndpoint``; without it,
+    the data's own, else the store's query endpoint when :func:`query_endpoint` knows it.
+    """
     from policykb.linked.export import serialize
 
     graph_store_url(endpoint, graph)  # a usage error before the work of serialising
-    return put_graph(endpoint, graph, serialize(kb, "turtle", base_iri), timeout=timeout)
+    where = sparql_endpoint or kb.dataset.sparql_endpoint or query_endpoint(endpoint)
+    if where is not None and where != kb.dataset.sparql_endpoint:
+        if not _ABSOLUTE_IRI.match(where):
+            raise UsageError(f"'{where}' is not an absolute IRI", "give the store's query URL")
+        kb = with_sparql_endpoint(kb, where)
+    done = put_graph(endpoint, graph, serialize(kb, "turtle", base_iri), timeout=timeout)
+    return replace(done, sparql_endpoint=where)
+
+
+def with_sparql_endpoint(kb: KnowledgeBase, sparql_endpoint: str) -> KnowledgeBase:
+    """``kb`` whose dataset description names ``sparql_endpoint`` (a plain knowledge base)."""
+    values = {f.name: getattr(kb, f.name) for f in fields(KnowledgeBase)}
+    values["dataset"] = replace(kb.dataset, sparql_endpoint=sparql_endpoint)
+    return KnowledgeBase(**values)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from policykb.gcpause import no_gc
 from policykb.linked import iris, mapping
+from policykb.linked.turtle import prefix_lines
 from policykb.linked.vocab import (
     DEFAULT_BASE_IRI,
     PREFIXES,
@@ -33,7 +34,7 @@ from policykb.linked.vocab import (
     Triple,
     check_base_iri,
 )
-from policykb.model import KnowledgeBase
+from policykb.model import Dataset, KnowledgeBase
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -92,8 +93,10 @@ def write_turtle(
             written = parallel.write_in_two(kb, out, base, counts)
             if written is not None:
                 return written
-    if not (kb.frameworks or kb.reports or kb.organisations or kb.crosswalks):
-        return 0  # no triples: pyoxigraph writes nothing, not even the prefixes
+    if kb.dataset == Dataset() and not (
+        kb.frameworks or kb.reports or kb.organisations or kb.crosswalks or kb.regions or kb.scores
+    ):
+        return 0  # nothing to say, not even what the dataset is: no triples, not even prefixes
     if not iris.plain(kb, base):
         data = _canonical(kb, base)
         out.write(data)
@@ -113,8 +116,16 @@ def _canonical(kb: KnowledgeBase, base: str) -> bytes:
 
     iris.check_iris(kb, base)
     buffer = io.BytesIO()
-    mapping.write_all(mapping.Statements(base, buffer), kb)
-    parsed = parse(buffer.getvalue(), format=RdfFormat.TURTLE)
+    writer = mapping.Statements(base, buffer)
+    mapping.write_head(writer, kb)
+    mapping.write_reports(writer, kb.reports)
+    mapping.write_tail(writer, kb, describe=False)
+    # void:triples counts distinct triples: where ids repeat, two statements can say the same
+    parsed = list(dict.fromkeys(parse(buffer.getvalue(), format=RdfFormat.TURTLE)))
+    writer.triples, start = len(parsed), buffer.tell()
+    writer.dataset(kb.dataset)
+    description = prefix_lines() + buffer.getvalue()[start:]
+    parsed += parse(description, format=RdfFormat.TURTLE)
     data = serialize(parsed, format=RdfFormat.TURTLE, prefixes=PREFIXES)
     assert isinstance(data, bytes)
     return data

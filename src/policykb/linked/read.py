@@ -21,17 +21,23 @@ from policykb.linked.vocab import (
     COUNTRY_NS,
     DATE_PUBLISHED,
     DC_TYPE,
+    DCAT_DATASET,
     DEFAULT_BASE_IRI,
     DEFINITION,
     DESCRIPTION,
     DOI,
     FIRST,
+    FOAF_NAME,
     FORMAL_ORGANIZATION,
     GRADE_VALUES,
+    HOMEPAGE,
     IS_PART_OF,
     ISBN,
     ISSUED,
+    LABEL,
+    LANDING_PAGE,
     LANGUAGE,
+    LICENSE,
     MAPPING_VALUES,
     MATCH_PROPERTIES,
     NAME,
@@ -50,8 +56,10 @@ from policykb.linked.vocab import (
     REPLACES,
     REPORT_CLASSES,
     REST,
+    RIGHTS,
     SECTION,
     SOURCE,
+    SPARQL_ENDPOINT,
     SPATIAL,
     STRING,
     SUB_ORGANIZATION_OF,
@@ -73,6 +81,7 @@ from policykb.model import (
     Adherence,
     Contributor,
     Crosswalk,
+    Dataset,
     Element,
     Framework,
     KnowledgeBase,
@@ -423,6 +432,30 @@ def _crosswalk(g: _Graph, s: str) -> Crosswalk:
     )
 
 
+def _dataset(g: _Graph) -> Dataset:
+    """The data's description of itself; the default when the graph has none.
+
+    Only what the data says is read back: the distributions, ``void:triples``,
+    ``void:vocabulary`` and ``void:uriSpace`` are derived by the mapping, not data.
+    """
+    s = g.base + "dataset"
+    if DCAT_DATASET not in g.all(s, A):
+        return Dataset()
+    rights, publisher = g.iri(s, RIGHTS), g.iri(s, PUBLISHER)
+    return Dataset(
+        title=g.text_or(s, TITLE, ""),
+        description=g.text(s, DESCRIPTION),
+        version=g.text(s, VERSION_INFO),
+        issued=g.text(s, ISSUED),
+        licence=g.iri(s, LICENSE),
+        rights=None if rights is None else g.text(rights, LABEL),
+        publisher=None if publisher is None else g.text(publisher, FOAF_NAME),
+        publisher_url=None if publisher is None else g.iri(publisher, HOMEPAGE),
+        homepage=g.iri(s, LANDING_PAGE),
+        sparql_endpoint=g.iri(s, SPARQL_ENDPOINT),
+    )
+
+
 def from_triples(rows: Iterable[Triple], base_iri: str = DEFAULT_BASE_IRI) -> KnowledgeBase:
     """The knowledge base held by plain triples (as :func:`policykb.linked.rdf.triples`
     makes them)."""
@@ -444,6 +477,7 @@ def from_triples(rows: Iterable[Triple], base_iri: str = DEFAULT_BASE_IRI) -> Kn
         crosswalks=tuple(sorted(crosswalks, key=lambda x: x.id)),
         regions=tuple(sorted(regions, key=lambda x: x.id)),
         scores=tuple(sorted(scores, key=lambda x: x.id)),
+        dataset=_dataset(g),
     )
 
 

@@ -47,6 +47,9 @@ WELL_KNOWN: dict[str, str] = {
     "vcard": "http://www.w3.org/2006/vcard/ns#",
     "void": "http://rdfs.org/ns/void#",
 }
+#: Usual short names of bound prefixes, suggested before the nearest spelling (``dct`` is
+#: DCMI's own abbreviation of dcterms, though ``dcat`` is spelt closer).
+ALIASES: dict[str, str] = {"dct": "dcterms", "sdo": "schema"}
 # the first segment of a data IRI: someone writing pkb:report/… meant a data IRI, not the ontology
 _DATA_KINDS = ("report", "framework", "org", "crosswalk")
 
@@ -90,7 +93,11 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 
 def _unknown_prefix(name: _Name, bound: Mapping[str, str]) -> tuple[str, str]:
     shown = f"{name.prefix}:"
-    close = difflib.get_close_matches(name.prefix, list(bound), n=1, cutoff=0.6)
+    alias = ALIASES.get(name.prefix, "")
+    if alias in bound:
+        close = [alias]
+    else:
+        close = difflib.get_close_matches(name.prefix, list(bound), n=1, cutoff=0.6)
     declare = f"PREFIX {shown} <{WELL_KNOWN.get(name.prefix, '…')}>"
     hint = f"declare it with {declare}, or use one of: {', '.join(bound)}"
     if close:

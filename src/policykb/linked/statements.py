@@ -27,6 +27,12 @@ class StatementWriter:
     by `` , ``); the statements of an item's dependent nodes wait in ``later`` and follow it.
     Statements collect in ``chunks`` until :meth:`drain` encodes and writes them. Data IRIs are
     written ``<…>`` (:func:`.iris.plain` makes sure no prefix applies).
+
+    ``triples`` counts the triples written, for the dataset description's ``void:triples``:
+    :meth:`drain` counts one per line (each part ends a line: a literal's newlines are
+    escaped), and :meth:`objects` each further object of a part. So objects are joined only by
+    :meth:`objects` (a `` , `` inside a literal is text, not a separator: counting the text could
+    not tell them apart); tests/test_dataset.py checks the count against a parse.
     """
 
     def __init__(self, base: str, out: BinaryIO) -> None:
@@ -35,6 +41,7 @@ class StatementWriter:
         self.base = base
         self.out = out
         self.written = 0  # bytes written to ``out``
+        self.triples = 0  # triples written to ``out`` (see the class docstring)
         self.chunks: list[str] = []
         self.later: list[str] = []
         self.countries: set[str] = set()
@@ -90,12 +97,19 @@ class StatementWriter:
         Each statement is encoded on its own: joined first, one non-ASCII character would make
         the whole report's text a wider string, slower to build and to encode.
         """
-        self.write(b"".join([chunk.encode() for chunk in self.chunks]))
+        data = b"".join([chunk.encode() for chunk in self.chunks])
+        self.triples += data.count(b"\n")  # a line per part
+        self.write(data)
         self.chunks = []
 
     def write(self, data: bytes) -> None:
         self.out.write(data)
         self.written += len(data)
+
+    def objects(self, values: Sequence[str]) -> str:
+        """Two or more objects of one part, ``a , b , c``, counted (the first one is the line)."""
+        self.triples += len(values) - 1
+        return " , ".join(values)
 
     def values(self, po: list[str], s: str, direct: str, name: str, values: list[str]) -> None:
         """``s direct v`` for each value, and when there are two or more, the ordered list.
@@ -116,7 +130,7 @@ class StatementWriter:
         self.later.append(
             f"{cells}{cell}{len(values)}> {_FIRST} {values[-1]} ;\n\t{_REST} {_NIL} .\n"
         )
-        unique = " , ".join(dict.fromkeys(values))
+        unique = self.objects(list(dict.fromkeys(values)))
         return f"{direct} {unique}{SEP}{PKB[name]} {cell}1>"
 
     def country_values(

@@ -32,6 +32,9 @@ SH_NS = "http://www.w3.org/ns/shacl#"
 QB_NS = "http://purl.org/linked-data/cube#"
 SDMX_DIMENSION_NS = "http://purl.org/linked-data/sdmx/2009/dimension#"
 SDMX_MEASURE_NS = "http://purl.org/linked-data/sdmx/2009/measure#"
+DCAT_NS = "http://www.w3.org/ns/dcat#"
+VOID_NS = "http://rdfs.org/ns/void#"
+FOAF_NS = "http://xmlns.com/foaf/0.1/"
 
 #: The terms of the policykb ontology (``ontology/ontology.ttl`` gives each a label and comment);
 #: the closed rdflib namespace :data:`PKB` is made from this list.
@@ -175,6 +178,8 @@ PREFIXES: dict[str, str] = {
     "qb": QB_NS,
     "sdmx-dimension": SDMX_DIMENSION_NS,
     "sdmx-measure": SDMX_MEASURE_NS,
+    "dcat": DCAT_NS,
+    "void": VOID_NS,
     "country": COUNTRY_NS,
 }
 
@@ -247,6 +252,20 @@ VERSION_INFO = OWL_NS + "versionInfo"
 QB_DATASET, QB_OBSERVATION = QB_NS + "DataSet", QB_NS + "Observation"
 QB_STRUCTURE, QB_DATASET_OF = QB_NS + "structure", QB_NS + "dataSet"
 REF_AREA, OBS_VALUE = SDMX_DIMENSION_NS + "refArea", SDMX_MEASURE_NS + "obsValue"
+# The dataset description (DCAT and VoID) every export ends with.
+DCAT_DATASET, DCAT_DISTRIBUTION = DCAT_NS + "Dataset", DCAT_NS + "Distribution"
+DISTRIBUTION, MEDIA_TYPE, LANDING_PAGE = (
+    DCAT_NS + "distribution",
+    DCAT_NS + "mediaType",
+    DCAT_NS + "landingPage",
+)
+VOID_DATASET, TRIPLES, VOCABULARY = VOID_NS + "Dataset", VOID_NS + "triples", VOID_NS + "vocabulary"
+URI_SPACE, SPARQL_ENDPOINT = VOID_NS + "uriSpace", VOID_NS + "sparqlEndpoint"
+LICENSE, RIGHTS, FORMAT = DCTERMS_NS + "license", DCTERMS_NS + "rights", DCTERMS_NS + "format"
+RIGHTS_STATEMENT, LABEL = DCTERMS_NS + "RightsStatement", RDFS_NS + "label"
+AGENT, FOAF_NAME, HOMEPAGE = FOAF_NS + "Agent", FOAF_NS + "name", FOAF_NS + "homepage"
+MEDIA_TYPES_NS = "https://www.iana.org/assignments/media-types/"
+FILE_TYPE_NS = "http://publications.europa.eu/resource/authority/file-type/"
 
 #: A report's ``type`` -> its classes: the policykb class first, then schema.org and BIBO.
 REPORT_CLASSES: dict[str, tuple[str, ...]] = {
@@ -275,6 +294,30 @@ GRADE_VALUES: dict[str, str] = {
     "secondary": P["Secondary"],
     "candidate": P["Candidate"],
 }
+
+#: An export format -> its distribution in the dataset description: a title, its IANA media type
+#: and its EU file type (GraphML is XML: it has no registered media type of its own).
+DISTRIBUTIONS: dict[str, tuple[str, str, str]] = {
+    "turtle": ("Turtle", "text/turtle", "RDF_TURTLE"),
+    "jsonld": ("JSON-LD", "application/ld+json", "JSON_LD"),
+    "ntriples": ("N-Triples", "application/n-triples", "RDF_N_TRIPLES"),
+    "rdfxml": ("RDF/XML", "application/rdf+xml", "RDF_XML"),
+    "graphml": ("GraphML, the knowledge graph for network tools", "application/xml", "XML"),
+    "csv": ("CSV, the recommendations one per row", "text/csv", "CSV"),
+}
+#: The vocabularies the export uses (``void:vocabulary``), named as ontologies name themselves
+#: (a hash namespace without its ``#``: the pkb: ontology is https://w3id.org/policykb/ontology):
+#: every prefix's but RDF's own, SHACL's (only the shapes use it) and the country authority's
+#: (data, not a vocabulary), and FOAF (the publisher's class and name; not a prefix, so that
+#: ``policykb sparql`` binds only what the data is written in).
+VOCABULARIES: tuple[str, ...] = (
+    *(
+        ns.removesuffix("#")
+        for prefix, ns in PREFIXES.items()
+        if prefix not in ("rdf", "rdfs", "xsd", "sh", "country")
+    ),
+    FOAF_NS,
+)
 
 _BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`#?]+/$")
 
