@@ -13,11 +13,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
+from rdflib import URIRef
 
 import policykb
 from policykb.datafiles.loader import load, read
 from policykb.linked import export, parallel, publish, rdf, vocab
 from policykb.linked.read import from_triples
+from policykb.linked.shacl import item_of, violations
 from policykb.model import Dataset, KnowledgeBase, LangText, Organisation
 from test_publish import graph_size, no_proxy, select, server  # noqa: F401  (fixtures)
 from test_rdf_roundtrip import knowledge_bases
@@ -208,6 +210,23 @@ def test_a_wrong_dataset_yaml_is_located(tmp_path: Path, text: str, code: str, l
     (root / "dataset.yaml").write_text(text, encoding="utf-8")
     issues = [i for i in read(root).issues if i.file.endswith("dataset.yaml")]
     assert [(i.code, i.line) for i in issues][:1] == [(code, line)]
+
+
+def test_a_violation_of_the_description_is_located_at_dataset_yaml(tmp_path: Path) -> None:
+    """A violation of the description's shapes maps to dataset.yaml's item, where validate --rdf
+    locates it (its nodes, fragments included, are that item's)."""
+    base = vocab.DEFAULT_BASE_IRI
+    assert item_of(base + "dataset") == ("dataset:dataset", ())
+    assert item_of(base + "dataset#publisher") == ("dataset:dataset", ())
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURE, root)
+    corpus = read(root)
+    graph = policykb.to_rdf(corpus.kb)
+    graph.remove((URIRef(base + "dataset"), URIRef(vocab.TITLE), None))
+    (found,) = violations(graph)
+    assert found.shape == "DatasetShape"
+    file, _ = corpus.origins["dataset:dataset"]
+    assert file.path.name == "dataset.yaml"
 
 
 def test_a_python_dataset_with_a_bad_iri_is_refused() -> None:

@@ -112,6 +112,7 @@ def item_of(iri: str, base_iri: str = DEFAULT_BASE_IRI) -> tuple[str, tuple[Path
         ("region", 2, None): lambda: (f"region:{parts[1]}", ()),
         ("scores", 2, None): lambda: (f"scores:{parts[1]}", ()),
         ("scores", 4, "observation"): lambda: (f"scores:{parts[1]}", ("observations", number(3))),
+        ("dataset", 1, None): lambda: ("dataset:dataset", ()),  # the description, dataset.yaml
     }
 
     def number(index: int) -> int:
@@ -194,6 +195,7 @@ _DEFINED_IN = {
     "crosswalk": "mappings/{}.yaml",
     "region": "regions.yaml",
     "scores": "scores/{}.yaml",
+    "dataset": "dataset.yaml",
 }
 
 
