@@ -366,3 +366,14 @@ def test_cli_cite_styles_and_errors() -> None:
     missing = runner.invoke(app, ["--data", str(SHIPPED), "cite", "no-such-thing"])
     assert missing.exit_code == 2
     assert missing.stderr.startswith("policykb: error: unknown report")
+
+
+def test_cli_cite_says_what_a_partial_id_matched() -> None:
+    """An id matched by part of a report's id or title is cited, with a note of what it matched."""
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["--data", str(SHIPPED), "cite", "tallinn-declaration", "-F", "ris"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "ID  - tallinn-declaration-2017" in result.stdout
+    assert "note: 'tallinn-declaration' matched report tallinn-declaration-2017" in result.stderr

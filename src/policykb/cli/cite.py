@@ -74,6 +74,7 @@ def cite_command(
       policykb cite data-driven-public-sector-wp33 --format csl-json
     """
     from policykb.cite import cite, references
+    from policykb.query.resolve import resolution_notes
 
     chosen = output_format.value if output_format is not None else None
     if chosen is None and not to_stdout(output):
@@ -85,7 +86,13 @@ def cite_command(
                 f"known suffixes: {', '.join(SUFFIXES)}; or give --format",
             )
     chosen = chosen or "text"
-    refs = references(knowledge_base(ctx), ids)
+    kb = knowledge_base(ctx)
+    with resolution_notes() as notes:
+        try:
+            refs = references(kb, ids)
+        finally:
+            for note in notes:  # an id matched by part of a title or id says what it matched
+                say(f"note: {note}")
     if chosen == "csl-json":
         for ref in refs:
             if ref.cited != ref.report and ref.locator is not None:
