@@ -121,7 +121,7 @@ def _write(
     with no_gc():
         data = SiteData(kb, base)
         say("pages")
-        makers = pages(data, as_dict(stats(kb)), _citations())
+        makers = pages(data, as_dict(stats(kb)), _citations(kb))
         graphs = resource_triples(kb, base, resource_paths(data))
         writer = _PageWriter(work, Renderer(base, with_search), graphs, JsonLd(base))
         made, rdf_files, searchable = _in_parallel(writer, makers, _jobs(jobs, len(makers)))
@@ -219,9 +219,23 @@ def _in_parallel(
     return counts[0], counts[1], counts[2]
 
 
-def _citations() -> Callable[[Report], dict[str, str]]:
-    """Each report's citation formats, from :mod:`policykb.cite` when it is installed."""
-    return lambda report: {}
+def _citations(kb: KnowledgeBase) -> Callable[[Report], dict[str, str]]:
+    """Each report's reference in BibTeX, RIS and CSL-JSON (:mod:`policykb.cite`).
+
+    The APA and Chicago text is left to ``policykb cite ID --format text``: citeproc-py takes
+    about 60 ms a reference, five minutes for a site of 5,000 reports.
+    """
+    from policykb.cite import Reference, cite, csl_item
+
+    def formats(report: Report) -> dict[str, str]:
+        refs = [Reference(report.id, report.id, csl_item(kb, report))]
+        return {
+            "BibTeX": cite(refs, "bibtex"),
+            "RIS": cite(refs, "ris"),
+            "CSL-JSON": cite(refs, "csl-json"),
+        }
+
+    return formats
 
 
 def _assets(work: Path, site_url: str) -> None:
