@@ -265,3 +265,37 @@ def test_urls_are_relative_so_the_site_works_under_any_prefix() -> None:
         html = page.read_text("utf-8")
         assert not re.search(r'(?:href|src)="/', html), page
         assert urlsplit(site_url()).netloc not in html
+
+
+def test_serve_builds_a_missing_site_serves_it_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    """``policykb serve OUT --port 0`` builds OUT when it is missing, serves it on loopback,
+    and on SIGINT (Ctrl-C) stops and exits 0."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "site"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "policykb", "serve", str(out), "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "POLICYKB_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    try:
+        assert process.stderr is not None
+        deadline = time.monotonic() + 120
+        line = ""
+        while "serving" not in line and time.monotonic() < deadline:
+            line = process.stderr.readline()
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert url, line
+        with urllib.request.urlopen(url.group(0) + "report/chile-digital-identity/") as page:
+            assert "Digital Government in Chile" in page.read().decode()
+        assert (out / paths.MARKER).is_file()
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+        assert "stopped" in process.stderr.read()
+    finally:
+        process.kill()
