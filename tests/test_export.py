@@ -25,6 +25,7 @@ from policykb.errors import UsageError
 from policykb.linked import export, iris, mapping, parallel, rdf, turtle, vocab
 from policykb.linked.rdf import Lit, Triple, graph_of, to_rdf
 from policykb.model import (
+    Adherence,
     Contributor,
     Crosswalk,
     Element,
@@ -32,10 +33,13 @@ from policykb.model import (
     KnowledgeBase,
     LangText,
     Match,
+    Observation,
     Organisation,
     Pillar,
     Recommendation,
+    Region,
     Report,
+    ScoreSet,
     Source,
 )
 from policykb.query import recommendations
@@ -259,8 +263,12 @@ def every_branch_kb() -> KnowledgeBase:
     odd = 'tab\there "quoted" back\\slash\nnew\rline \x00\x1f\x7f \ufffe\uffff é – 😀 \u2028'
     source = Source("r", odd, "§ 2", "12-13", "https://example.org/a?b=c d", odd)
     label = LangText((("en", "One"), ("EN-gb", "One"), ("zh-Hant-TW", odd)))
-    element = Element("e", label, label, "1.1", (label, label, LangText(())), source)
-    pillar = Pillar("p", LangText(()), None, None, (), None, (element, Element("f", label)))
+    element = Element(
+        "e", label, label, "1.1", (label, label, LangText(())), source, True, (odd, odd)
+    )
+    pillar = Pillar(
+        "p", LangText(()), None, None, (), None, elements=(element, Element("f", label))
+    )
     framework = Framework(
         "fw",
         odd,
@@ -268,9 +276,14 @@ def every_branch_kb() -> KnowledgeBase:
         "r",
         description=odd,
         alt_titles=(odd, odd, "x"),
-        pillars=(pillar, Pillar("q", label)),
+        pillars=(pillar, Pillar("q", label, inferred=True, notes=("n",))),
         notes=("n",),
+        gaps=(odd, odd),
+        version=odd,
+        replaces="fw0",
+        uses="fw0",
     )
+    earlier = Framework("fw0", "t", source, version="1")
     recommendation = Recommendation(
         "r1",
         odd,
@@ -282,6 +295,8 @@ def every_branch_kb() -> KnowledgeBase:
         ("o", "o", "p"),
         odd,
         (odd, odd),
+        ("west", "west", "east"),
+        odd,
     )
     reports = (
         Report(
@@ -308,6 +323,11 @@ def every_branch_kb() -> KnowledgeBase:
             recommendations=(recommendation, Recommendation("r2", "", (), (), source)),
             gaps=(odd, odd),
             notes=(odd,),
+            regions=("west", "east"),
+            adherents=(
+                Adherence(("CHL", "PAN", "CHL"), source, 2017, odd),
+                Adherence(("PAN",), Source()),
+            ),
         ),
         Report("s", "t", "standard", "o", source, date="2024-02"),
         Report("t", "t", "review", "o", source, date="2024"),
@@ -320,7 +340,19 @@ def every_branch_kb() -> KnowledgeBase:
     )
     match = Match("fw/e", "fw/f", "close", odd)
     crosswalk = Crosswalk("c", odd, (match, match, Match("fw/f", "fw/e", "exact", "")), source, odd)
-    return KnowledgeBase((framework,), reports, organisations, (crosswalk,))
+    regions = (
+        Region("east", label, ("CHL", "PAN", "CHL"), source),
+        Region("west", LangText(())),
+    )
+    observations = (
+        Observation("CHL", 0.79),
+        Observation("CHL", 1e-07, "fw/e", source, odd),
+        Observation("PAN", 12.0, "fw/p"),
+    )
+    scores = (ScoreSet("s1", odd, "fw", odd, source, odd, "r", observations, (odd,), (odd,)),)
+    return KnowledgeBase(
+        (framework, earlier), reports, organisations, (crosswalk,), regions, scores
+    )
 
 
 def test_turtle_writer_covers_every_branch() -> None:
@@ -329,8 +361,19 @@ def test_turtle_writer_covers_every_branch() -> None:
     assert iris.plain(kb, rdf.DEFAULT_BASE_IRI)
     data = rdf.turtle(kb)
     assert data == pyoxigraph_turtle(kb)
-    for spelt in (b"a pkb:Publication ;", b'pkb:mapping "guessed"', b'"1.1"', b"@zh-hant-tw"):
-        assert spelt in data
+    for spelt in (
+        b"a pkb:Publication ;",
+        b'pkb:mapping "guessed"',
+        b'"1.1"',
+        b"@zh-hant-tw",
+        b"pkb:inferred true",
+        b"dcterms:isReplacedBy",
+        b"a qb:Observation",
+        b"sdmx-measure:obsValue 0.0000001",
+        b"a pkb:Adherence",
+        b"pkb:grade",
+    ):
+        assert spelt in data, spelt
 
 
 def test_empty_knowledge_base(tmp_path: Path) -> None:
