@@ -13,6 +13,7 @@ import jsonschema_rs
 import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors, SplitNameParts
+from hypothesis import HealthCheck, given, settings
 from pybtex.database import parse_string
 from typer.testing import CliRunner
 
@@ -33,6 +34,7 @@ from policykb.model import (
     Report,
     Source,
 )
+from test_rdf_roundtrip import knowledge_bases
 
 TESTS = Path(__file__).parent
 SHIPPED = TESTS.parent / "data"
@@ -377,3 +379,29 @@ def test_cli_cite_says_what_a_partial_id_matched() -> None:
     assert result.exit_code == 0, result.output
     assert "ID  - tallinn-declaration-2017" in result.stdout
     assert "note: 'tallinn-declaration' matched report tallinn-declaration-2017" in result.stderr
+
+
+def _one_line(text: str) -> str:
+    return " ".join("".join(" " if ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text).split())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kb=knowledge_bases())
+def test_any_knowledge_base_cites_in_every_format(kb: KnowledgeBase) -> None:
+    """Whatever the texts (empty, control characters, line breaks, LaTeX's and RIS's own
+    syntax), every format is written and read back: CSL-JSON valid, BibTeX parsed whole, each
+    RIS record with its id and its title on one line, text in both styles."""
+    ids = [r.id for r in kb.reports]
+    if not ids:
+        return
+    refs = references(kb, ids)
+    items = json.loads(cite(refs, "csl-json"))
+    assert jsonschema_rs.validator_for(CSL_SCHEMA).is_valid(items)
+    library = bibtexparser.parse_string(cite(refs, "bibtex"))
+    assert library.failed_blocks == []
+    assert [entry.key for entry in library.entries] == ids
+    records = rispy.loads(cite(refs, "ris"))
+    assert [r["id"] for r in records] == ids
+    assert [r.get("title", "") for r in records] == [_one_line(r.title) for r in kb.reports]
+    for style in STYLES:
+        assert cite(refs, "text", style)

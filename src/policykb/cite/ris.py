@@ -5,7 +5,8 @@ instrument ``LEGAL`` and a declaration ``GOVDOC`` (RIS's government document). P
 ``AU  - Family, Given``; a corporate author is its name alone (no comma, so that reference
 managers keep it whole). The series is ``T3`` (RIS's series title), a blog's name ``T2``, the
 report number ``VL`` (RIS's report number), the DOI ``DO`` and the ISBN ``SN``. RIS has no
-locator: a recommendation's page or section is in a note (``N1``) of its report's record.
+locator: a recommendation's page or section is in a note (``N1``) of its report's record. A
+value is one line (RIS is line-based): line breaks and other control characters become spaces.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ RIS_TYPES = {
     "document": "GEN",
 }
 _DOCUMENT_TYPES = {"Legal instrument": "LEGAL", "Declaration": "GOVDOC"}
+#: C0 and C1 control characters, DEL: never part of a RIS line
+_CONTROLS = dict.fromkeys([*range(0x20), *range(0x7F, 0xA0)], " ")
 
 
 class _Writer(rispy.RisWriter):  # type: ignore[misc]  # rispy's classes are untyped
@@ -44,8 +47,20 @@ def ris(refs: Sequence[Reference]) -> str:
         if ref.cited != ref.report:
             where = ref.locator.describe() if ref.locator is not None else "no page or section"
             record.setdefault("notes", []).append(f"Cited for {ref.cited}: {where}")
-    text: str = rispy.dumps(list(records.values()), implementation=_Writer)
+    text: str = rispy.dumps([_one_line(r) for r in records.values()], implementation=_Writer)
     return text
+
+
+def _one_line(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with every value on one line, its whitespace runs made single spaces."""
+    return {
+        key: [_line(v) for v in value] if isinstance(value, list) else _line(value)
+        for key, value in record.items()
+    }
+
+
+def _line(value: str) -> str:
+    return " ".join(value.translate(_CONTROLS).split())
 
 
 def record_of(item: dict[str, Any]) -> dict[str, Any]:
