@@ -185,7 +185,7 @@ def test_sparql_json_and_csv_equal_library(output_format: str, render: object) -
     assert callable(render)
     assert result.stdout_bytes.decode() == render(query(load(FIXTURE), RECS))
     if output_format == "json":
-        assert len(json.loads(result.stdout)["results"]["bindings"]) == 4
+        assert len(json.loads(result.stdout)["results"]["bindings"]) == 6  # 3 publications
 
 
 def test_sparql_from_file_and_ask(tmp_path: Path) -> None:

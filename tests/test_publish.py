@@ -134,6 +134,8 @@ def test_publish_replaces_the_graph(server: str, kb: KnowledgeBase) -> None:
         "Set up a digital agency.",
         'Protect privacy: "consent" first.',
         "Start with user needs.",
+        "Share digital identity across borders in the region.",
+        "Publish open data by default.",
     ]
     old = select(server, f"SELECT ?o WHERE {{ GRAPH <{GRAPH}> {{ <urn:x:old> ?p ?o }} }}")
     assert old == []  # replaced, not merged
