@@ -105,7 +105,7 @@ def report(
             source["url"] = f"{url}#rec-{number}"
         recommendation["source"] = source
         recommendation["mapping"] = rng.choice(("inferred", "stated"))
-        recommendation["status"] = "recommendation" if rng.random() < 0.85 else "candidate"
+        recommendation["grade"] = "listed" if rng.random() < 0.85 else "candidate"
         recommendation["area"] = rng.choice(_SECTIONS)
         recommendations.append(recommendation)
     return {
@@ -132,9 +132,15 @@ def generate(out: Path, reports: int, seed: int = 6) -> int:
     """Write the corpus to ``out`` (replacing it); returns its size in bytes."""
     if out.exists():
         shutil.rmtree(out)
-    for folder in ("frameworks", "mappings", "reports"):
-        shutil.copytree(DATA / folder, out / folder)
-    shutil.copyfile(DATA / "organisations.yaml", out / "organisations.yaml")
+    from policykb.datafiles.datadir import DATA_FOLDERS, TOP_FILES
+
+    for folder in DATA_FOLDERS:  # every kind of data the real corpus holds, so it stays valid
+        if (DATA / folder).is_dir():
+            shutil.copytree(DATA / folder, out / folder)
+    for stem in TOP_FILES:
+        if (DATA / f"{stem}.yaml").is_file():
+            shutil.copyfile(DATA / f"{stem}.yaml", out / f"{stem}.yaml")
+    (out / "reports").mkdir(exist_ok=True)
     rng = random.Random(seed)
     facts = _real_facts()
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

@@ -163,6 +163,38 @@ def test_issue16_a_file_replaced_with_the_same_size_and_mtime_changes_the_key(
     assert cache.cache_key(root) != key_before
 
 
+_SIGNAL_MID_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from policykb.cache import load_cached
+
+real_replace = Path.replace
+
+def replace(self, target):  # SIGTERM arrives when the temporary file is written, not renamed
+    if self.name.endswith(".tmp"):
+        os.kill(os.getpid(), signal.SIGTERM)
+    return real_replace(self, target)
+
+Path.replace = replace
+load_cached(Path(sys.argv[1]))
+"""
+
+
+def test_issue16_sigterm_while_the_cache_is_written_leaves_no_temporary_file(
+    tree: Path, cache_root: Path
+) -> None:
+    """Issue #16.4: SIGTERM during a cache write removes its temporary file; exit 143."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SIGNAL_MID_WRITE, str(tree)],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
+    assert done.returncode == 143, done.stderr
+    assert sorted(p.name for p in cache_root.glob(".*.tmp")) == []
+
+
 def test_an_added_file_is_seen(tree: Path, cache_root: Path) -> None:
     """A new report file appears in the next process's knowledge base."""
     probe(tree)

@@ -20,6 +20,7 @@ from policykb.cache.key import cache_file, cache_key, load_data, model_classes
 from policykb.errors import DataDirError
 from policykb.gcpause import no_gc
 from policykb.model import KnowledgeBase, Recommendation, Report, Source
+from policykb.signals import unwind_on_signals
 
 # ---------------------------------------------------------------------------------------------
 # The cache file
@@ -290,17 +291,23 @@ def write(target: Path, key: str, kb: KnowledgeBase, index: Any, root: Path) -> 
         header = MAGIC + key.encode() + b"\n"
         header += TABLE.pack(*(len(s) for s in sections), *(zlib.crc32(s) for s in sections))
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        ) as handle:
+        with (
+            unwind_on_signals(),
+            tempfile.NamedTemporaryFile(
+                "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+            ) as handle,
+        ):
             temporary = Path(handle.name)
             handle.write(header)
             handle.writelines(sections)
-        temporary.replace(target)  # os.replace: atomic within the cache directory
-    except Exception:
+            handle.close()
+            temporary.replace(target)  # os.replace: atomic within the cache directory
+    except BaseException as exc:  # an error skips the cache; Ctrl-C and signals go on after
         if temporary is not None:
             with contextlib.suppress(OSError):
-                temporary.unlink()
+                temporary.unlink(missing_ok=True)
+        if not isinstance(exc, Exception):
+            raise
 
 
 def _sections(kb: KnowledgeBase, index: Any, root: Path) -> tuple[bytes, ...]:

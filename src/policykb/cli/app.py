@@ -7,6 +7,7 @@ They parse options, call one library function, render, and nothing more.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -17,6 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from policykb.errors import ExitCode, InvalidDataError, PolicykbError
+from policykb.signals import TerminatedError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -99,6 +101,9 @@ class PolicykbGroup(TyperGroup):
         except KeyboardInterrupt:
             say("interrupted")
             raise typer.Exit(130) from None
+        except TerminatedError as exc:  # SIGTERM or SIGHUP mid-write, unwound: exit 128 + N
+            say(f"terminated by {signal.Signals(exc.signum).name}")
+            raise
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (e.g. `| head`): not an error
             raise typer.Exit(0) from None

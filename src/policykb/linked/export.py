@@ -27,6 +27,7 @@ from policykb.gcpause import no_gc
 from policykb.linked.rdf import triples, turtle, write_turtle
 from policykb.linked.vocab import DEFAULT_BASE_IRI, PREFIXES, Lit, Triple, check_base_iri
 from policykb.model import KnowledgeBase
+from policykb.signals import unwind_on_signals
 
 #: ``--format`` -> the file name ``--all`` writes it under.
 FORMATS: dict[str, str] = {
@@ -233,33 +234,35 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 
     The bytes go to a temporary file beside ``path``, which is flushed to disk and renamed over
     ``path`` at the end: a reader sees the old file or the whole new one, never a part. On any
-    error (or Ctrl-C) the temporary file is removed and ``path`` is left as it was. Only a
+    error, Ctrl-C, SIGTERM or SIGHUP (:func:`policykb.signals.unwind_on_signals`) the temporary
+    file is removed and ``path`` is left as it was. Only a
     regular file is ever replaced (:func:`replaceable_target`): a device, FIFO or directory at
     ``path`` is a :class:`UsageError` before anything is written, and checked again before the
     rename; a symlink to a regular file is written through.
     """
     target = replaceable_target(path)
-    try:
-        mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-        fd, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise UsageError(f"cannot write '{path}': {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
-        Path(temporary).chmod(mode)
-        if replaceable_target(path) != target:  # replaced meanwhile: by a link elsewhere
-            raise UsageError(f"'{path}' changed while it was being written")
-        Path(temporary).replace(target)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
+    with unwind_on_signals():  # SIGTERM and SIGHUP remove the temporary file too
+        try:
+            mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
+            fd, temporary = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+            )
+        except OSError as exc:
             raise UsageError(f"cannot write '{path}': {exc.strerror or exc}") from None
-        raise
+        try:
+            with os.fdopen(fd, "wb") as file:
+                yield file
+                file.flush()
+                os.fsync(file.fileno())
+            Path(temporary).chmod(mode)
+            if replaceable_target(path) != target:  # replaced meanwhile: by a link elsewhere
+                raise UsageError(f"'{path}' changed while it was being written")
+            Path(temporary).replace(target)
+        except BaseException as exc:
+            Path(temporary).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise UsageError(f"cannot write '{path}': {exc.strerror or exc}") from None
+            raise
 
 
 @dataclass(frozen=True, slots=True)

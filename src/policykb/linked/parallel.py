@@ -7,6 +7,7 @@ Why it is kept (docs/performance.md): at 1,000 reports one process writes the ex
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -18,10 +19,12 @@ from policykb.gcpause import no_gc
 from policykb.linked.iris import plain
 from policykb.linked.mapping import Statements, write_head, write_reports, write_tail
 from policykb.model import KnowledgeBase
+from policykb.signals import default_actions, unwind_on_signals
 
 #: Fewer recommendations than this are written in one process: forking would cost more than
 #: it saves (about 20 ms against about 15 µs a recommendation).
 MIN_RECOMMENDATIONS = 4000
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def write_in_two(kb: KnowledgeBase, out: BinaryIO, base: str, counts: Sequence[int]) -> int | None:
@@ -37,6 +40,11 @@ def write_in_two(kb: KnowledgeBase, out: BinaryIO, base: str, counts: Sequence[i
     it to pyoxigraph.
     A child that dies or leaves a garbled file only makes the parent write that half itself.
 
+    The child dies with the parent: SIGTERM or SIGHUP to the parent unwind it
+    (:func:`policykb.signals.unwind_on_signals`) and any error or signal there kills the child
+    before it is waited for; should the parent die outright (SIGKILL), the kernel kills the
+    child (:func:`_die_with`).
+
     Forking happens only on Linux with no other thread running (a lock held by another thread
     would stay held in the child).
     """
@@ -45,17 +53,19 @@ def write_in_two(kb: KnowledgeBase, out: BinaryIO, base: str, counts: Sequence[i
         running += counts[split]
         split += 1
     verdict_in, verdict_out = os.pipe()
-    with tempfile.TemporaryFile() as spill:
+    parent = os.getpid()
+    with unwind_on_signals(), tempfile.TemporaryFile() as spill:
         pid = os.fork()
         if pid == 0:  # pragma: no cover - the child's coverage is not collected
             try:  # the child must never return into the parent's code below
+                _die_with(parent)
                 os.close(verdict_in)
                 _child_reports(kb, base, split, len(counts), spill, verdict_out)
             finally:
                 os._exit(1)
-        os.close(verdict_out)
-        writer = Statements(base, out)
         try:
+            os.close(verdict_out)
+            writer = Statements(base, out)
             with no_gc():
                 mine = kb.reports_between(0, split)
                 ids = {report.id for report in mine}
@@ -66,6 +76,10 @@ def write_in_two(kb: KnowledgeBase, out: BinaryIO, base: str, counts: Sequence[i
                     return None
                 write_head(writer, kb)
                 write_reports(writer, mine)
+        except BaseException:  # an error, Ctrl-C or a terminating signal: the half is not wanted
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            raise
         finally:
             os.close(verdict_in)
             _, status = os.waitpid(pid, 0)
@@ -74,6 +88,22 @@ def write_in_two(kb: KnowledgeBase, out: BinaryIO, base: str, counts: Sequence[i
                 write_reports(writer, kb.reports_between(split, len(counts)))
             write_tail(writer, kb)
     return writer.written
+
+
+def _die_with(parent: int) -> None:
+    """In the forked child: be killed when the parent dies, and never outlive it.
+
+    ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` asks Linux to kill the child when the parent ends,
+    however it ends; a parent already gone by then (the child's parent is then another
+    process) ends the child here. The signals the parent unwinds end the child at once.
+    """
+    import ctypes
+
+    default_actions()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _read_verdict(fd: int) -> set[str] | None:
