@@ -46,7 +46,11 @@ COMMANDS: dict[str, list[str]] = {
     "scores": ["scores", "-c", "CHL"],
 }
 #: the modules whose commands are query commands
-QUERY_MODULES = ("policykb.cli.queries", "policykb.cli.indicators")
+QUERY_MODULES = (
+    "policykb.cli.queries",
+    "policykb.cli.explore",
+    "policykb.cli.indicators",
+)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +77,7 @@ def run(data: Path, *args: str) -> Any:
 
 
 def query_command_names() -> list[str]:
-    """Every command cli/queries.py and cli/indicators.py register (and the hidden alias)."""
+    """Every command the query modules register (and the hidden alias)."""
     group = typer.main.get_command(app)
     return sorted(
         name

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import gc
 
-from policykb.cli import (  # noqa: F401  (each registers its commands)
-    cite,
-    indicators,
-    linked,
-    maintain,
-    queries,
-    site,
-)
+# Each module registers its commands; `policykb --help` lists them in this order.
+# isort: off
+from policykb.cli import maintain, queries, explore, indicators, linked, cite, site  # noqa: F401
+
+# isort: on
 from policykb.cli.app import app
 
 

@@ -11,15 +11,15 @@ from pathlib import Path
 import typer
 
 from policykb.cli.app import app, knowledge_base
+from policykb.cli.common import OutputFormat, country_option, emit, format_option, with_notes
 from policykb.cli.output import output_option
-from policykb.cli.queries import OutputFormat, _country_option, _emit, _format_option, _with_notes
 
 # The query and render modules are imported in the commands: a lazy submodule would import its
 # package (policykb.render, rich) at start-up, and `policykb --help` must stay light.
 
 
 @app.command("country")
-@_with_notes
+@with_notes
 def country_command(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Country: name, alpha-2 or alpha-3 code, any case."),
@@ -29,7 +29,7 @@ def country_command(
         help="Also list the provisions of the legal instruments it adheres to: an OECD "
         "Council Recommendation is addressed to its adherents.",
     ),
-    output_format: OutputFormat | None = _format_option(),
+    output_format: OutputFormat | None = format_option(),
     output: Path | None = output_option(),
 ) -> None:
     """Show what the data holds on one country: recommendations, adherence, index scores.
@@ -50,7 +50,7 @@ def country_command(
     from policykb.query import indicators
     from policykb.render import indicators as shown
 
-    _emit(
+    emit(
         indicators.country_profile(knowledge_base(ctx), name, with_provisions=provisions),
         output_format,
         shown.country_table,
@@ -61,10 +61,10 @@ def country_command(
 
 
 @app.command("scores")
-@_with_notes
+@with_notes
 def scores_command(
     ctx: typer.Context,
-    country: list[str] | None = _country_option(),
+    country: list[str] | None = country_option(),
     index: list[str] | None = typer.Option(
         None,
         "--index",
@@ -87,7 +87,7 @@ def scores_command(
     composite: bool = typer.Option(
         False, "--composite", help="Only overall scores, not those per dimension."
     ),
-    output_format: OutputFormat | None = _format_option(),
+    output_format: OutputFormat | None = format_option(),
     output: Path | None = output_option(),
 ) -> None:
     """List published index scores: country x index edition x dimension -> value.
@@ -109,7 +109,7 @@ def scores_command(
     from policykb.query import indicators
     from policykb.render import indicators as shown
 
-    _emit(
+    emit(
         indicators.scores(
             knowledge_base(ctx),
             countries=country or (),

@@ -1,43 +1,36 @@
-"""Analyst commands: recommendations, countries, coverage, frameworks, reports, search, stats.
+"""Analyst commands: recommendations, countries, coverage, frameworks, framework, reports,
+report and stats (``search`` and ``related``: :mod:`policykb.cli.explore`; ``country`` and
+``scores``: :mod:`policykb.cli.indicators`).
 
-Each command parses its options, calls one function of :mod:`policykb.query` (``related``:
-:mod:`policykb.query.graph`), and renders the result with :mod:`policykb.render`. ``--format json``
+Each command parses its options, calls one function of :mod:`policykb.query`, and renders the
+result with :mod:`policykb.render` through :func:`policykb.cli.common.emit`. ``--format json``
 prints the library result serialised, nothing more.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sized
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING
 
 import typer
 
-from policykb.cli.app import app, knowledge_base, lazy_module, out, say
-from policykb.cli.output import SUFFIXES, file_width, output_option, to_stdout, write_output
+from policykb.cli.app import app, knowledge_base, lazy_module
+from policykb.cli.common import (
+    OutputFormat,
+    country_option,
+    emit,
+    format_option,
+    with_notes,
+)
+from policykb.cli.output import SUFFIXES, output_option, write_output
 from policykb.cli.output import output_format as chosen_format
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
-
     from policykb import query, render
 else:
     query = lazy_module("policykb.query")
     render = lazy_module("policykb.render")
-
-T = TypeVar("T")
-P = ParamSpec("P")
-
-
-class OutputFormat(StrEnum):
-    """Output formats of the query commands."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
 
 
 class FrameworkFormat(StrEnum):
@@ -80,78 +73,10 @@ class RecsOrder(StrEnum):
     country = "country"
 
 
-FORMAT_HELP = (
-    "table (for people), json, csv (for spreadsheets) or markdown. Default: the one --output's "
-    "suffix names, else table."
-)
-
-
-def _format_option() -> Any:
-    return typer.Option(None, "--format", "-F", show_default=False, help=FORMAT_HELP)
-
-
-def _country_option() -> Any:
-    return typer.Option(
-        None,
-        "--country",
-        "-c",
-        show_default=False,
-        help="Country: name, alpha-2 or alpha-3 code, any case. Repeat for any of several.",
-    )
-
-
-def _emit(
-    result: T,
-    output_format: OutputFormat | None,
-    table: Callable[[T], RenderableType],
-    csv: Callable[[T], str],
-    markdown: Callable[[T], str],
-    empty: str | None = None,
-    output: Path | None = None,
-) -> None:
-    """Write ``result`` in ``output_format`` (else the one ``output``'s suffix names) to
-    ``output`` (a file, written atomically) or stdout; an empty table prints ``empty`` on
-    stderr instead."""
-    chosen = OutputFormat(chosen_format(output_format, output))
-    if chosen is OutputFormat.json:
-        text = render.to_json(result)
-    elif chosen is OutputFormat.csv:
-        text = csv(result)
-    elif chosen is OutputFormat.markdown:
-        text = markdown(result)
-    elif empty is not None and isinstance(result, Sized) and len(result) == 0:
-        say(empty)
-        if to_stdout(output):
-            return
-        text = ""
-    elif to_stdout(output):
-        out().print(table(result), crop=False)  # an id or URL wider than the screen stays whole
-        return
-    else:
-        text = render.plain_text(table(result), file_width())
-    write_output(text, output)
-
-
-def _with_notes(command: Callable[P, None]) -> Callable[P, None]:
-    """``command``, saying on stderr what each name it resolved by a partial match matched
-    (one ``note:`` line each; see ``policykb.query.resolution_notes``)."""
-
-    @functools.wraps(command)
-    def noting(*args: P.args, **kwargs: P.kwargs) -> None:
-        with query.resolution_notes() as notes:
-            try:
-                command(*args, **kwargs)
-            finally:
-                for note in notes:
-                    say(f"note: {note}")
-
-    return noting
-
-
-@_with_notes
+@with_notes
 def recommendations(
     ctx: typer.Context,
-    country: list[str] | None = _country_option(),
+    country: list[str] | None = country_option(),
     framework: list[str] | None = typer.Option(
         None,
         "--framework",
@@ -234,7 +159,7 @@ def recommendations(
         help="Region (id or name) a regional review addresses, for items that name no "
         "country. Repeatable.",
     ),
-    output_format: OutputFormat | None = _format_option(),
+    output_format: OutputFormat | None = format_option(),
     output: Path | None = output_option(),
 ) -> None:
     r"""List recommendations filtered by country, concept, framework, report, actor, year or text.
@@ -282,7 +207,7 @@ def recommendations(
         grades=[g.value for g in grade or ()],
         regions=region or (),
     )
-    _emit(
+    emit(
         rows,
         output_format,
         render.recommendations_table,
@@ -300,7 +225,7 @@ app.command("recs", hidden=True)(recommendations)
 @app.command("countries")
 def countries_command(
     ctx: typer.Context,
-    output_format: OutputFormat | None = _format_option(),
+    output_format: OutputFormat | None = format_option(),
     output: Path | None = output_option(),
 ) -> None:
     """List the countries reports are about, with their numbers of reports and recommendations.
@@ -314,7 +239,7 @@ def countries_command(
 
       policykb countries -o countries.csv
     """
-    _emit(
+    emit(
         query.countries(knowledge_base(ctx)),
         output_format,
         render.countries_table,
@@ -326,7 +251,7 @@ def countries_command(
 
 
 @app.command("coverage")
-@_with_notes
+@with_notes
 def coverage_command(
     ctx: typer.Context,
     framework: str = typer.Option(
@@ -337,14 +262,14 @@ def coverage_command(
         help="Framework: id, title or a unique part of one.",
     ),
     level: Level = typer.Option(Level.pillar, "--level", "-l", help="Count by pillar or element."),
-    country: list[str] | None = _country_option(),
+    country: list[str] | None = country_option(),
     include_mapped: bool = typer.Option(
         False,
         "--include-mapped",
         help="Also count recommendations on concepts linked by a "
         "crosswalk (exact and close matches).",
     ),
-    output_format: OutputFormat | None = _format_option(),
+    output_format: OutputFormat | None = format_option(),
     output: Path | None = output_option(),
 ) -> None:
     """Show a country × pillar (or element) matrix of recommendation counts for a framework.
@@ -367,7 +292,7 @@ def coverage_command(
     result = query.coverage(
         knowledge_base(ctx), framework, level.value, country or (), include_mapped
     )
-    _emit(
+    emit(
         result,
         output_format,
         render.coverage_table,
@@ -380,7 +305,7 @@ def coverage_command(
 @app.command("frameworks")
 def frameworks_command(
     ctx: typer.Context,
-    output_format: OutputFormat | None = _format_option(),
+    output_format: OutputFormat | None = format_option(),
     output: Path | None = output_option(),
 ) -> None:
     """List the frameworks with their numbers of pillars and elements.
@@ -393,7 +318,7 @@ def frameworks_command(
 
       policykb frameworks --format json
     """
-    _emit(
+    emit(
         query.frameworks(knowledge_base(ctx)),
         output_format,
         render.frameworks_table,
@@ -405,7 +330,7 @@ def frameworks_command(
 
 
 @app.command("framework")
-@_with_notes
+@with_notes
 def framework_command(
     ctx: typer.Context,
     framework_id: str = typer.Argument(
@@ -453,7 +378,7 @@ def framework_command(
         used = query.framework(kb, outline.uses) if outline.uses else None
         write_output(render.framework_diagram(outline, chosen, used), output)
         return
-    _emit(
+    emit(
         outline,
         OutputFormat(chosen),
         render.framework_tree,
@@ -464,14 +389,14 @@ def framework_command(
 
 
 @app.command("reports")
-@_with_notes
+@with_notes
 def reports_command(
     ctx: typer.Context,
-    country: list[str] | None = _country_option(),
+    country: list[str] | None = country_option(),
     year: int | None = typer.Option(
         None, "--year", "-y", show_default=False, help="Only reports published this year."
     ),
-    output_format: OutputFormat | None = _format_option(),
+    output_format: OutputFormat | None = format_option(),
     output: Path | None = output_option(),
 ) -> None:
     """List reports, optionally those about a country or published in a year.
@@ -483,7 +408,7 @@ def reports_command(
       policykb reports --country Panama --year 2019 --format markdown
     """
     rows = query.reports(knowledge_base(ctx), countries=country or (), year=year)
-    _emit(
+    emit(
         rows,
         output_format,
         render.reports_table,
@@ -495,13 +420,13 @@ def reports_command(
 
 
 @app.command("report")
-@_with_notes
+@with_notes
 def report_command(
     ctx: typer.Context,
     report_id: str = typer.Argument(
         ..., metavar="ID", help="Report: id, title or a unique part of one."
     ),
-    output_format: OutputFormat | None = _format_option(),
+    output_format: OutputFormat | None = format_option(),
     output: Path | None = output_option(),
 ) -> None:
     """Show one report: its facts, summary and recommendations.
@@ -514,7 +439,7 @@ def report_command(
 
       policykb report panama --format json
     """
-    _emit(
+    emit(
         query.report(knowledge_base(ctx), report_id),
         output_format,
         render.report_view,
@@ -524,53 +449,10 @@ def report_command(
     )
 
 
-@app.command("search")
-def search_command(
-    ctx: typer.Context,
-    words: list[str] = typer.Argument(..., metavar="QUERY", help="Words to look for."),
-    limit: int = typer.Option(20, "--limit", "-n", min=1, help="Show at most this many hits."),
-    output_format: OutputFormat | None = _format_option(),
-    output: Path | None = output_option(),
-) -> None:
-    """Search recommendations, reports, frameworks, concepts, organisations and regions.
-
-    Best matches first. Case and accents are ignored, a word matches the words
-    it starts, every word must appear, and labels and names count in every
-    language the data has (organisations by acronym too). Score: each matching
-    word counts 3 in a title, label or acronym, 2 in an id, 1 in a text,
-    summary or definition. A query that finds nothing suggests the nearest
-    words on stderr ("did you mean: privacy?").
-
-    Examples:
-
-      policykb search claveunica
-
-      policykb search data steward --limit 5 --format csv
-
-      policykb search registro civil
-    """
-    kb = knowledge_base(ctx)
-    phrase = " ".join(words)
-    hits = query.search(kb, phrase, limit=limit)
-    _emit(
-        hits,
-        output_format,
-        render.search_table,
-        render.search_csv,
-        render.search_markdown,
-        empty="nothing matches",
-        output=output,
-    )
-    if not hits:
-        suggestions = query.search_suggestions(kb, phrase)
-        if suggestions:
-            say(f"did you mean: {' or '.join(suggestions)}?")
-
-
 @app.command("stats")
 def stats_command(
     ctx: typer.Context,
-    output_format: OutputFormat | None = _format_option(),
+    output_format: OutputFormat | None = format_option(),
     output: Path | None = output_option(),
 ) -> None:
     """Count every kind of thing in the knowledge base.
@@ -581,59 +463,11 @@ def stats_command(
 
       policykb stats --format json
     """
-    _emit(
+    emit(
         query.stats(knowledge_base(ctx)),
         output_format,
         render.stats_table,
         render.stats_csv,
         render.stats_markdown,
-        output=output,
-    )
-
-
-@app.command("related")
-@_with_notes
-def related_command(
-    ctx: typer.Context,
-    rec_id: str = typer.Argument(
-        ...,
-        metavar="ID",
-        help="A recommendation's global id, report/recommendation, or its bare id when only "
-        "one report uses it.",
-    ),
-    no_mapped: bool = typer.Option(
-        False, "--no-mapped", help="Count shared concepts only, not crosswalk links."
-    ),
-    limit: int = typer.Option(20, "--limit", "-n", min=1, help="Show at most this many."),
-    output_format: OutputFormat | None = _format_option(),
-    output: Path | None = output_option(),
-) -> None:
-    """List recommendations related to one through the concepts they share, best first.
-
-    Score: 2 for each concept both are tied to, 1 for each concept linked to
-    one of its concepts by a crosswalk (exact or close match). A bare id
-    (chl-di-05) will do when only one report has a recommendation of that id;
-    when several do, the command stops and lists them.
-
-    Examples:
-
-      policykb related chile-digital-identity/chl-di-01
-
-      policykb related chl-di-02 -n 3
-
-      policykb related chile-digital-identity/chl-di-05 -n 5 -F csv
-    """
-    from policykb.query.graph import related_recommendations
-
-    rows = related_recommendations(
-        knowledge_base(ctx), rec_id, include_mapped=not no_mapped, limit=limit
-    )
-    _emit(
-        rows,
-        output_format,
-        render.related_table,
-        render.related_csv,
-        render.related_markdown,
-        empty="no related recommendations",
         output=output,
     )
