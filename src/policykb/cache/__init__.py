@@ -20,7 +20,12 @@ Only a knowledge base that loaded valid is cached: invalid data raises
 file in the cache directory and moved into place with ``os.replace``, so a reader never sees a
 half-written file and two writers racing leave one complete file. A cache file that is
 corrupt, truncated, of another key or of another program is ignored and rewritten; every
-section is checked against a CRC-32 before it is decoded.
+section is checked against its SHA-256 before it is decoded.
+
+Only this user's own files are read: the cache directory is created ``0700``, a file is opened
+only when it is this user's, regular and not writable by others, and its header's HMAC-SHA256
+(under a per-user random secret kept ``0600`` in the cache directory) is checked before
+anything is unpickled (:mod:`policykb.cache.auth`, issue #16.5).
 
 The hit path imports nothing heavy: no jsonschema_rs, networkx, rdflib or
 pycountry (a test checks ``sys.modules``).

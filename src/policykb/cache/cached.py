@@ -7,12 +7,15 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from policykb.cache import auth
 from policykb.cache.fileformat import (
     EAGER,
     FIELDS,
+    HEADER_BYTES,
     KEY_BYTES,
     LEAN,
     MAGIC,
+    ROW_DIGEST,
     ROWS,
     TABLE,
     CacheFile,
@@ -151,13 +154,18 @@ class CachedKnowledgeBase(KnowledgeBase):
 
 
 def read(target: Path, key: str) -> KnowledgeBase | None:
-    """The cached knowledge base when ``target`` holds one for ``key``; ``None`` otherwise."""
-    try:
-        handle = target.open("rb", buffering=0)
-    except OSError:
+    """The cached knowledge base when ``target`` holds one for ``key``; ``None`` otherwise.
+
+    Only this user's own private file, MAC'd with their secret, is read (:mod:`.auth`).
+    """
+    secret = auth.secret(target.parent)
+    if secret is None:  # nothing can be authentic without one
+        return None
+    handle = auth.open_private(target)
+    if handle is None:
         return None
     try:
-        found = _open(handle, key)
+        found = _open(handle, key, secret)
     except Exception:  # unreadable, truncated or corrupt: rebuild
         found = None
     if found is None:
@@ -165,19 +173,27 @@ def read(target: Path, key: str) -> KnowledgeBase | None:
     return found
 
 
-def _open(handle: Any, key: str) -> KnowledgeBase | None:
-    """The knowledge base of an open cache file, reading only its lean section."""
+def _open(handle: Any, key: str, secret: bytes) -> KnowledgeBase | None:
+    """The knowledge base of an open cache file, reading only its lean section.
+
+    The MAC is checked first, then the key; the lean section is unpickled only once its
+    SHA-256 is the one the MAC'd table holds.
+    """
+    header = handle.read(HEADER_BYTES + auth.MAC_BYTES)
+    if len(header) != HEADER_BYTES + auth.MAC_BYTES or not auth.verify(
+        secret, header[:HEADER_BYTES], header[HEADER_BYTES:]
+    ):
+        return None
     head = len(MAGIC) + KEY_BYTES + 1
-    header = handle.read(head + TABLE.size)
-    if header[:head] != MAGIC + key.encode() + b"\n" or len(header) != head + TABLE.size:
+    if header[:head] != MAGIC + key.encode() + b"\n":
         return None
-    table = TABLE.unpack(header[head:])
-    if os.fstat(handle.fileno()).st_size != head + TABLE.size + sum(table[:4]):
+    table = TABLE.unpack(header[head:HEADER_BYTES])
+    if os.fstat(handle.fileno()).st_size != len(header) + sum(table[:4]):
         return None
-    file = CacheFile(handle, key, head + TABLE.size, table)
+    file = CacheFile(handle, key, len(header), table)
     with no_gc():
         lean = pickle.loads(file.section(LEAN))
-    root, eager, by_country, by_concept, offsets, crcs = lean
+    root, eager, by_country, by_concept, offsets, digests = lean
     if not (
         isinstance(eager, tuple)
         and len(eager) == len(EAGER)
@@ -185,10 +201,11 @@ def _open(handle: Any, key: str) -> KnowledgeBase | None:
             isinstance(items, Dataset if name == "dataset" else tuple)
             for name, items in zip(EAGER, eager, strict=True)
         )
-        and len(offsets) == len(crcs) + 1
+        and isinstance(digests, bytes)
+        and len(offsets) * ROW_DIGEST == len(digests) + ROW_DIGEST
         and offsets[-1] == file.lengths[ROWS]
     ):
         return None
-    file.root, file.offsets, file.row_crcs = Path(root), offsets, crcs
+    file.root, file.offsets, file.row_digests = Path(root), offsets, digests
     postings = (by_country, by_concept)
     return CachedKnowledgeBase.reading(eager, file, postings)

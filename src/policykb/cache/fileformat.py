@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import io
 import marshal
 import os
@@ -11,11 +12,11 @@ import pickle
 import struct
 import threading
 import weakref
-import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from policykb.cache import auth
 from policykb.cache.key import cache_file, cache_key, load_data, model_classes
 from policykb.errors import DataDirError
 from policykb.gcpause import no_gc
@@ -26,9 +27,11 @@ from policykb.signals import unwind_on_signals
 # The cache file
 #
 #   MAGIC, the key (64 hex digits), a newline
-#   the table: the byte lengths of the four sections, then their CRC-32s (TABLE)
+#   the table: the byte lengths of the four sections, then their SHA-256s (TABLE)
+#   the MAC: HMAC-SHA256 of all the above under this user's secret (policykb.cache.auth)
 #   lean     pickle: (data directory, the collections but reports (EAGER), postings by
-#            country, postings by concept, each row's offset, each row's CRC-32)
+#            country, postings by concept, each row's offset, each row's digest: the first
+#            ROW_DIGEST bytes of its SHA-256, all in one bytes object)
 #   report table  marshal: each report's names, the spans of its rows and its year
 #                 (policykb.query.ReportTable)
 #   rows     one marshalled tuple per recommendation: the report id, then the
@@ -37,20 +40,25 @@ from policykb.signals import unwind_on_signals
 #
 # A hit reads the header, the table and the lean section; a query reads the rows it returns
 # (or the whole section when it wants more than an eighth of them); ``kb.reports`` reads the
-# rows and reports sections and puts the recommendations back into their reports. Bytes are
-# checked against their CRC-32 before they are decoded. A header, table or lean section that
-# does not check out makes the file a miss (rebuilt). A later section that does not (the file
-# was damaged in place after the hit) makes the knowledge base load from the data files and
-# rewrite the cache, when the data's key is still the one the file was read for.
+# rows and reports sections and puts the recommendations back into their reports. The MAC is
+# checked before anything is decoded, and bytes against their SHA-256 (a row's digest) before
+# they are decoded: a file not written by this user with their secret is never unpickled
+# (issue #16.5; why hashes and not CRC-32s: policykb.cache.auth). A header, table or lean
+# section that does not check out makes the file a miss (rebuilt). A later section that does
+# not (the file was damaged in place after the hit) makes the knowledge base load from the data
+# files and rewrite the cache, when the data's key is still the one the file was read for.
 
-MAGIC = b"policykb-kb-cache 3\n"
+MAGIC = b"policykb-kb-cache 4\n"
 #: The knowledge base's fields, and those a cache hit reads at once (all but the reports)
 FIELDS = tuple(f.name for f in dataclasses.fields(KnowledgeBase))
 EAGER = tuple(name for name in FIELDS if name != "reports")
 KEY_BYTES = 64  # hex sha256
-TABLE = struct.Struct("<4Q4I")
+TABLE = struct.Struct("<4Q32s32s32s32s")
+#: the header before the MAC: MAGIC, the key and a newline, the table
+HEADER_BYTES = len(MAGIC) + KEY_BYTES + 1 + TABLE.size
+ROW_DIGEST = 16  # bytes of a row's SHA-256 kept: a second preimage costs 2**128
 LEAN, REPORT_TABLE, ROWS, REPORTS = range(4)
-_OFFSET, _CRC, _COUNT = "Q", "I", "I"  # array typecodes; postings are _COUNT arrays too
+_OFFSET, _COUNT = "Q", "I"  # array typecodes; postings are _COUNT arrays too
 #: marshal format 2 has no back-references, whose use depends on reference counts: the same
 #: data gives the same bytes in any process
 _MARSHAL = 2
@@ -66,20 +74,21 @@ class _CorruptError(Exception):
 class CacheFile:
     """An open cache file whose sections after the lean one are read on demand."""
 
-    def __init__(self, handle: Any, key: str, start: int, table: tuple[int, ...]) -> None:
+    def __init__(self, handle: Any, key: str, start: int, table: tuple[Any, ...]) -> None:
         self._handle = handle  # kept open: if the file is replaced, this one stays readable
         # closed when this object goes, or at exit (a __del__ could run at shutdown after the
         # module's globals are gone, and print "Exception ignored" to the user)
         weakref.finalize(self, handle.close)
         self._lock = threading.Lock()
         self.key = key
-        self.lengths, self.crcs = table[:4], table[4:]
+        self.lengths: tuple[int, ...] = table[:4]
+        self.digests: tuple[bytes, ...] = table[4:]  # SHA-256s
         self.starts = [start]
         for length in self.lengths[:-1]:
             self.starts.append(self.starts[-1] + length)
         self.root = Path()
         self.offsets: Sequence[int] = ()  # each row's offset in the rows section, and the end
-        self.row_crcs: Sequence[int] = ()
+        self.row_digests = b""  # ROW_DIGEST bytes a row
         self._recovered: KnowledgeBase | None = None
         #: shells and counts read for recommendation_counts, not yet filled in by a read
         self._spare: tuple[tuple[Report, ...], Sequence[int]] | None = None
@@ -104,7 +113,7 @@ class CacheFile:
     def section(self, which: int) -> bytes:
         """A whole section, checked."""
         data = self.read_at(self.starts[which], self.lengths[which])
-        if zlib.crc32(data) != self.crcs[which]:
+        if auth.digest(data) != self.digests[which]:
             raise _CorruptError(f"section {which}")
         return data
 
@@ -113,10 +122,10 @@ class CacheFile:
     ) -> Iterator[tuple[Any, ...]]:
         """The rows at the positions ``which``; ``blob`` is the whole section, if read.
 
-        Rows read on their own are checked against their own CRC-32 (the whole section's has
+        Rows read on their own are checked against their own digest (the whole section's has
         been, when it is given). Consecutive rows are read together, and sliced without a copy.
         """
-        offsets, crcs = self.offsets, self.row_crcs
+        offsets, digests, sha256 = self.offsets, self.row_digests, hashlib.sha256
         base = self.starts[ROWS]
         position, run = 0, memoryview(b"")  # the rows last read together, and where
         for n, i in enumerate(which):
@@ -131,7 +140,8 @@ class CacheFile:
                     position = start
                     run = memoryview(self.read_at(base + start, offsets[which[last] + 1] - start))
                 data = run[start - position : stop - position]
-                if zlib.crc32(data) != crcs[i]:
+                at = i * ROW_DIGEST
+                if sha256(data).digest()[:ROW_DIGEST] != digests[at : at + ROW_DIGEST]:
                     raise _CorruptError(f"row {i}")
             row = marshal.loads(data)
             if type(row) is not tuple or len(row) != _ROW_LENGTH:
@@ -178,7 +188,7 @@ class CacheFile:
         first = sum(counts[:start])
         last = first + sum(counts[start:stop])
         whole = first == 0 and last == len(self.offsets) - 1
-        blob = memoryview(self.section(ROWS)) if whole else None  # one CRC-32 for all of it
+        blob = memoryview(self.section(ROWS)) if whole else None  # one SHA-256 for all of it
         recommendation, source, at = Recommendation, Source, _ROW_SOURCE
         recs = []
         for row in self.rows(range(first, last), blob):
@@ -229,7 +239,7 @@ class FileRows:
         self._fallback: Any = None  # a policykb.query.ModelRows, once the file is found damaged
 
     def __len__(self) -> int:
-        return len(self._file.row_crcs)
+        return len(self._file.offsets) - 1
 
     def records(self, which: Sequence[int]) -> list[Any]:
         if self._fallback is None:
@@ -280,17 +290,22 @@ class FileRows:
 def write(target: Path, key: str, kb: KnowledgeBase, index: Any, root: Path) -> None:
     """Write atomically (temporary file, then rename); a cache that cannot be written is skipped.
 
-    ``index`` is ``kb``'s :class:`policykb.query.Index`, whose postings are stored.
+    ``index`` is ``kb``'s :class:`policykb.query.Index`, whose postings are stored. The file is
+    ``0600`` in a ``0700`` directory and MAC'd with this user's secret (made on first write).
     """
     import tempfile  # only on a miss: the hit path stays lean
 
     temporary: Path | None = None
     try:
+        auth.make_directory(target.parent)
+        secret = auth.secret(target.parent, create=True)
+        if secret is None:  # none of this user's own: nothing written could be trusted back
+            return
         with no_gc():  # many new acyclic objects: see policykb.gcpause
             sections = _sections(kb, index, root)
         header = MAGIC + key.encode() + b"\n"
-        header += TABLE.pack(*(len(s) for s in sections), *(zlib.crc32(s) for s in sections))
-        target.parent.mkdir(parents=True, exist_ok=True)
+        header += TABLE.pack(*(len(s) for s in sections), *(auth.digest(s) for s in sections))
+        header += auth.mac(secret, header)
         with (
             unwind_on_signals(),
             tempfile.NamedTemporaryFile(
@@ -336,7 +351,7 @@ def _sections(kb: KnowledgeBase, index: Any, root: Path) -> tuple[bytes, ...]:
             {k: array(_COUNT, v) for k, v in index.by_country.items()},
             {k: array(_COUNT, v) for k, v in index.by_concept.items()},
             offsets,
-            array(_CRC, [zlib.crc32(row) for row in rows]),
+            b"".join(hashlib.sha256(row).digest()[:ROW_DIGEST] for row in rows),
         )
     )
     counts = array(_COUNT, [len(r.recommendations) for r in kb.reports])
