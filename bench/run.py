@@ -22,6 +22,7 @@ import itertools
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -32,7 +33,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FIGURES = {"startup", "query", "validate", "export"}
+FIGURES = {"startup", "query", "validate", "export", "site"}
+#: Runs of the site figures at most (a build at 5,000 reports takes minutes).
+SITE_RUNS = 3
 #: Start-up figures are a few hundred milliseconds, where one noisy run moves a median of five:
 #: they take at least this many runs (a few seconds each).
 STARTUP_RUNS = 21
@@ -401,6 +404,8 @@ def at_size(
         commands["rdflib-import"] = lambda _: run([PYTHON, "-c", "import rdflib"], warm_env)
     measures = interleave(runs, commands, fewer)
     result: list[Row] = []
+    if "site" in figures and has_command("site"):
+        result += site_rows(work, root, label, min(runs, SITE_RUNS), warm_env)
     if "query" in figures:
         result += [
             Row(
@@ -537,6 +542,50 @@ def at_size(
             )
         )
     return result
+
+
+def site_rows(work: Path, root: Path, label: str, runs: int, env: dict[str, str]) -> list[Row]:
+    """``policykb site`` without and with its search index, against a bare jinja2 render of the
+    same pages (bench/site_floor.py: same paths, titles and HTML sizes, nothing computed)."""
+    out = work / f"site-{label.replace(',', '')}"
+    site = [*POLICYKB, "--data", str(root), "site", str(out)]
+    run([*site, "--no-search"], env)  # untimed: the pages the floor renders, a warm cache
+    pages = [
+        [
+            str(page.parent.relative_to(out)).removeprefix(".") + "/" * (page.parent != out),
+            (re.search(r"<title>(.*?)</title>", text := page.read_text("utf-8")) or [""] * 2)[1],
+            len(text.encode()),
+        ]
+        for page in sorted(out.rglob("index.html"))
+    ]
+    listed = work / f"site-pages-{label.replace(',', '')}.json"
+    listed.write_text(json.dumps(pages), "utf-8")
+    floor = [PYTHON, str(BENCH / "site_floor.py"), str(listed), str(work / "site-floor")]
+    measures = interleave(
+        runs,
+        {
+            "site": lambda _: run([*site, "--no-search"], env),
+            "site-search": lambda _: run(site, env),
+            "floor": lambda _: run(floor, env),
+        },
+    )
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(work / "site-floor", ignore_errors=True)
+    rows = []
+    for name, figure in (("site", "site --no-search"), ("site-search", "site (with search)")):
+        measure = measures[name]
+        per_page = f"{measure.median / len(pages) * 1000:.2f} ms a page" if measure.samples else "—"
+        rows.append(
+            Row(
+                figure,
+                label,
+                measure,
+                measures["floor"],
+                f"linear; {len(pages):,} pages, {per_page}",
+                None,
+            )
+        )
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -682,7 +731,7 @@ def main() -> None:
     parser.add_argument(
         "--figures",
         default=",".join(sorted(FIGURES)),
-        help="comma-separated subset of startup,query,validate,export",
+        help="comma-separated subset of startup,query,validate,export,site",
     )
     parser.add_argument("--output", type=Path, default=BENCH / "results.md")
     parser.add_argument("--no-write", action="store_true", help="do not write the results file")
