@@ -42,11 +42,15 @@ CASES: list[tuple[str, list[tuple[str, int | None]]]] = [
     ("reports/bad-url.yaml", [("bad-format", 6)]),
     ("reports/binary.yaml", [("binary-file", 2)]),
     ("reports/comment-only.yaml", [("empty-file", 1)]),
+    ("reports/core-tag-float.yaml", [("forbidden-tag", 5)]),  # issue #16.11: crashed
+    ("reports/core-tag-int.yaml", [("forbidden-tag", 5)]),  # issue #16.11: crashed
+    ("reports/core-tag-str.yaml", [("forbidden-tag", 5)]),
     ("reports/duplicate-key.yaml", [("duplicate-key", 11)]),
     ("reports/duplicate-recommendation-id.yaml", [("duplicate-id", 16)]),
     ("reports/duplicate-report-id.yaml", [("duplicate-id", 2), ("id-mismatch", 2)]),
     ("reports/empty-file.yaml", [("empty-file", 1)]),
     ("reports/empty-text.yaml", [("empty-value", 13)]),
+    ("reports/huge-number.yaml", [("bad-value", 5)]),  # issue #16.11: 5,000 digits crashed
     ("reports/id-mismatch.yaml", [("id-mismatch", 2)]),
     ("reports/lowercase-country.yaml", [("unknown-country", 7)]),
     ("reports/missing-countries.yaml", [("missing-field", 12)]),

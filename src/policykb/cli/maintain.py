@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 
@@ -71,12 +72,19 @@ def validate(
     if output_format is ValidateFormat.json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
-        console = out()
+        lines = []
         for issue in report.issues:
-            console.print(escape(str(issue)), soft_wrap=True)
+            lines.append(str(issue))
             shown_line = excerpt(issue) if issue.code in SYNTAX_CODES else None
             if shown_line:
-                console.print(escape(shown_line), soft_wrap=True)
+                lines.append(shown_line)
+        if sys.stdout is not None and not sys.stdout.isatty():
+            # plain lines, written at once: rich takes about 0.3 ms a line (30 s for 100,000)
+            typer.echo("".join(f"{line}\n" for line in lines), nl=False)
+        else:
+            console = out()
+            for line in lines:
+                console.print(escape(line), soft_wrap=True)
         errors = sum(1 for i in report.issues if i.severity == "error")
         warnings = len(report.issues) - errors
         verdict = "[green]valid[/]" if report.valid else "[red]not valid[/]"

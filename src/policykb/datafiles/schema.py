@@ -131,19 +131,27 @@ class _Error:
         )
 
 
+#: Unknown fields of one mapping for which a close known field is looked for.
+_CLOSE_MATCHES = 100
+
+
 def _translate(error: _Error) -> Iterator[SchemaProblem]:
     path = error.path
     where = _name(path)
     kind, value = error.validator, error.instance
     if kind == "additionalProperties":
         known = sorted(error.schema.get("properties", {}))
-        for extra in sorted(error.extras):
+        listed = f"known fields: {', '.join(known)}"
+        for number, extra in enumerate(sorted(error.extras)):
+            # a close match is looked for among the first few only: over a mapping of 100,000
+            # unknown keys difflib alone would take minutes
+            close = did_you_mean(extra, known) if number < _CLOSE_MATCHES else None
             yield SchemaProblem(
                 "unknown-field",
                 f"unknown field '{extra}'{_in(where)}",
                 (*path, extra),
                 key=True,
-                hint=did_you_mean(extra, known) or f"known fields: {', '.join(known)}",
+                hint=close or listed,
             )
     elif kind == "required":
         missing = error.missing

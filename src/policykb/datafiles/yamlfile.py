@@ -52,19 +52,26 @@ class _TooDeepError(Exception):
         self.mark = mark
 
 
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_NULL = "tag:yaml.org,2002:null"
+# The tags the loader resolves are its own, never YAML's: libyaml hands an explicit tag
+# (``!!int "0x7E3"``, ``!!str``) over as it is written, and a YAML tag reaching ``build`` is
+# therefore one the file wrote, refused like any other tag.
+_CORE = "tag:yaml.org,2002:"
+_STR = "tag:policykb,2026:str"
+_MAP = "tag:policykb,2026:map"
+_SEQ = "tag:policykb,2026:seq"
+_NULL = "tag:policykb,2026:null"
+_BOOL = "tag:policykb,2026:bool"
+_INT = "tag:policykb,2026:int"
+_FLOAT = "tag:policykb,2026:float"
 
 #: first character -> (tag, pattern) to try in order; first match wins, YAML 1.1 forms first
 _RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 for _tag, _pattern, _first in (
     (_AMBIGUOUS_TAG, _YAML11_ONLY, "yYnNoO-+0123456789."),
-    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
-    ("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), "-+0123456789"),
+    (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    (_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), "-+0123456789"),
     (
-        "tag:yaml.org,2002:float",
+        _FLOAT,
         re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?$"),
         "-+.0123456789",
     ),
@@ -75,9 +82,9 @@ for _tag, _pattern, _first in (
 
 _SCALARS: dict[str, Any] = {
     _STR: str,
-    "tag:yaml.org,2002:int": int,
-    "tag:yaml.org,2002:float": float,
-    "tag:yaml.org,2002:bool": lambda text: text.lower() == "true",
+    _INT: int,
+    _FLOAT: float,
+    _BOOL: lambda text: text.lower() == "true",
     _NULL: lambda text: None,
 }
 
@@ -142,7 +149,18 @@ class _Loader(CParser):
             ]
         convert = _SCALARS.get(tag)
         if convert is not None and isinstance(node, yaml.ScalarNode):
-            return convert(node.value)
+            try:
+                return convert(node.value)
+            except ValueError:  # an integer of more digits than Python reads (4,300)
+                self.problems.append(
+                    (
+                        "bad-value",
+                        f"a number of {len(node.value):,} digits is too long to read",
+                        node.start_mark,
+                        "quote it if it is text",
+                    )
+                )
+                return None
         if tag == _AMBIGUOUS_TAG:
             self.problems.append(
                 (
@@ -153,12 +171,16 @@ class _Loader(CParser):
                 )
             )
             return node.value
+        core = tag.startswith(_CORE)
         self.problems.append(
             (
                 "forbidden-tag",
-                f"tag {tag} is not allowed in data files",
+                f"tag {'!!' + tag.removeprefix(_CORE) if core else tag} is not allowed in data "
+                "files",
                 node.start_mark,
-                "remove the tag; policykb never executes YAML tags",
+                "remove the tag (quote the value if it is text)"
+                if core
+                else "remove the tag; policykb never executes YAML tags",
             )
         )
         return None
@@ -205,6 +227,10 @@ class ParsedFile:
     issues: list[Issue]
     text: str | None = None
     _root: yaml.Node | None = field(default=None, repr=False)
+    #: id of a mapping node -> its keys' and values' nodes by key, made on the first look-up
+    _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False
+    )
 
     def issue(
         self,
@@ -234,21 +260,35 @@ class ParsedFile:
                 return 1, 1
         node = self._root
         for step in where:
-            found = _child(node, step, key=key and step is where[-1])
+            found = self._child(node, step, key=key and step is where[-1])
             if found is None:
                 break
             node = found
         return node.start_mark.line + 1, node.start_mark.column + 1
 
+    def _child(self, node: yaml.Node, step: PathPart, *, key: bool) -> yaml.Node | None:
+        """The node ``step`` reaches from ``node`` (its key node when ``key``), or ``None``.
 
-def _child(node: yaml.Node, step: PathPart, *, key: bool) -> yaml.Node | None:
-    if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-        for key_node, value_node in node.value:
-            if key_node.value == step:
-                return key_node if key else value_node  # type: ignore[no-any-return]
-    elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-        return node.value[step]  # type: ignore[no-any-return]
-    return None
+        A mapping's keys are indexed on its first look-up, so locating one issue per key of
+        a 100,000-key mapping is linear, not quadratic.
+        """
+        if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+            keys = self._keys.get(id(node))
+            if keys is None:
+                keys = self._keys[id(node)] = {}
+                for key_node, value_node in node.value:
+                    if isinstance(key_node.value, str):
+                        keys.setdefault(key_node.value, (key_node, value_node))  # the first
+            pair = keys.get(step)
+            if pair is not None:
+                return pair[0] if key else pair[1]
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(step, int)
+            and 0 <= step < len(node.value)
+        ):
+            return node.value[step]  # type: ignore[no-any-return]
+        return None
 
 
 def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
@@ -322,8 +362,8 @@ def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
         loader.dispose()
     for code, message, mark, hint in loader.problems:
         fail(code, message, *_mark(mark), hint=hint)
-    if any(code == "forbidden-tag" for code, *_ in loader.problems):
-        return parsed  # a tagged value was dropped: checking the rest would mislead
+    if any(code in ("forbidden-tag", "bad-value") for code, *_ in loader.problems):
+        return parsed  # a value was dropped: checking the rest would mislead
     if loader.alias_seen:
         # the data holds placeholders where aliases were: checking it further would mislead
         return fail(
