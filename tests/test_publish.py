@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import socket
@@ -368,3 +369,48 @@ def test_issue16_bad_endpoint_is_a_usage_error(endpoint: str, message: str) -> N
     """Issue #16.1/13: a fragment, a graph already named, a space, CRLF or a bad host is exit 2."""
     with pytest.raises(UsageError, match=message):
         graph_store_url(endpoint, GRAPH)
+
+
+@pytest.fixture
+def garbage_server() -> Iterator[str]:
+    """A loopback server answering every request with a line that is not an HTTP status."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.settimeout(5)
+                with contextlib.suppress(OSError):
+                    connection.recv(65536)
+                    connection.sendall(b"HELLO this is not HTTP\r\n\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/store"
+    finally:
+        listener.close()
+
+
+def test_issue16_a_reply_that_is_not_http_is_exit_2(garbage_server: str) -> None:
+    """Issue #16.13: a garbled status line from the store is exit 2 with a message, not 70."""
+    done = run_policykb("publish", "-e", garbage_server, "-g", GRAPH, "--timeout", "10")
+    assert done.returncode == 2, done.stderr
+    assert "did not answer in HTTP" in done.stderr
+    assert "internal error" not in done.stderr
+
+
+@pytest.mark.parametrize("timeout", ["-1", "0", "nan", "inf", "1e300"])
+def test_issue16_a_timeout_that_is_no_duration_is_exit_2(timeout: str) -> None:
+    """Issue #16.13: ``--timeout`` -1, 0, nan, inf or 1e300 is a usage error (exit 2), not 70."""
+    endpoint = f"http://127.0.0.1:{free_port()}/store"
+    done = run_policykb("publish", "-e", endpoint, "-g", GRAPH, "--timeout", timeout)
+    assert done.returncode == 2, done.stderr
+    assert "--timeout" in done.stderr
+    assert "internal error" not in done.stderr

@@ -14,6 +14,8 @@ data's ``dataset.yaml`` declares, else the query endpoint of a store whose paths
 
 from __future__ import annotations
 
+import http.client
+import math
 import os
 import re
 import urllib.error
@@ -28,6 +30,8 @@ from policykb.model import KnowledgeBase
 TOKEN_VAR = "POLICYKB_SPARQL_TOKEN"
 USER_VAR = "POLICYKB_SPARQL_USER"
 PASSWORD_VAR = "POLICYKB_SPARQL_PASSWORD"
+#: The longest ``--timeout`` taken, in seconds (a socket refuses much longer ones).
+MAX_TIMEOUT = 86400.0
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
@@ -109,6 +113,15 @@ def graph_store_url(endpoint: str, graph: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
+def check_timeout(timeout: float) -> None:
+    """A usage error unless ``timeout`` is a number of seconds above 0 and at most a day."""
+    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
+        raise UsageError(
+            f"--timeout {timeout} is not a number of seconds above 0",
+            f"give one up to {MAX_TIMEOUT:,.0f} (a day), such as 60",
+        )
+
+
 def _opener(url: str) -> tuple[urllib.request.OpenerDirector, dict[str, str]]:
     """A URL opener and headers carrying the credentials of the environment, if any."""
     headers: dict[str, str] = {}
@@ -134,6 +147,7 @@ def put_graph(
 ) -> Published:
     """Replace ``graph`` in the store at ``endpoint`` with ``data``; EndpointError on failure."""
     url = graph_store_url(endpoint, graph)
+    check_timeout(timeout)
     opener, headers = _opener(url)
     request = urllib.request.Request(
         url, data=data, method="PUT", headers={**headers, "Content-Type": content_type}
@@ -156,6 +170,11 @@ def put_graph(
         raise EndpointError(
             f"cannot reach {endpoint}: {exc}", "is the store running, and is the URL right?"
         ) from None
+    except http.client.HTTPException as exc:  # a garbled status line or headers
+        raise EndpointError(
+            f"{endpoint} did not answer in HTTP: {type(exc).__name__}: {str(exc)[:200]!r}",
+            "is the URL that of the store's Graph Store Protocol endpoint?",
+        ) from None
     if not 200 <= status < 300:
         raise EndpointError(f"{endpoint} answered HTTP {status}, not success")
     return Published(url, graph, status, len(data))
@@ -177,6 +196,7 @@ def publish(
     from policykb.linked.export import serialize
 
     graph_store_url(endpoint, graph)  # a usage error before the work of serialising
+    check_timeout(timeout)
     where = sparql_endpoint or kb.dataset.sparql_endpoint or query_endpoint(endpoint)
     if where is not None and where != kb.dataset.sparql_endpoint:
         if not _ABSOLUTE_IRI.match(where):
