@@ -30,12 +30,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
 
 from policykb import countries
-from policykb.linked import vocab
+from policykb.linked import describe, vocab
 from policykb.linked.statements import PKB, SEP, StatementWriter
-from policykb.linked.turtle import iri, literal, prefix_lines, quoted
+from policykb.linked.turtle import date_literal, iri, literal, prefix_lines, quoted
 from policykb.linked.vocab import Lit, concept_iri
 from policykb.model import (
     Crosswalk,
@@ -109,20 +108,6 @@ _OBS_VALUE, _SCORED = iri(vocab.OBS_VALUE), PKB["scoredConcept"]
 _REPLACES, _IS_REPLACED_BY = iri(vocab.REPLACES), iri(vocab.IS_REPLACED_BY)
 _VERSION_INFO = iri(vocab.VERSION_INFO)
 _TRUE = literal(Lit("true", None, vocab.BOOLEAN))
-_DESCRIPTION_CLASSES = (iri(vocab.DCAT_DATASET), iri(vocab.VOID_DATASET))
-_A_DISTRIBUTION = f"{_TYPE} {iri(vocab.DCAT_DISTRIBUTION)}"
-_LICENSE, _DISTRIBUTION = iri(vocab.LICENSE), iri(vocab.DISTRIBUTION)
-_TRIPLES, _VOCABULARY = iri(vocab.TRIPLES), iri(vocab.VOCABULARY)
-#: each export format's distribution: its fragment, and its title, format and media type parts
-_DISTRIBUTIONS = [
-    (
-        name,
-        f"{_TITLE} {quoted(title)}",
-        f"{iri(vocab.FORMAT)} {iri(vocab.FILE_TYPE_NS + file_type)}",
-        f"{iri(vocab.MEDIA_TYPE)} {iri(vocab.MEDIA_TYPES_NS + media_type)}",
-    )
-    for name, (title, media_type, file_type) in vocab.DISTRIBUTIONS.items()
-]
 
 
 def _rec_tail(mapping: str, grade: str) -> str:
@@ -142,22 +127,6 @@ def decimal(value: float) -> str:
 
     text = format(Decimal(repr(value)), "f")
     return text if "." in text else text + ".0"
-
-
-def _date(value: str) -> str:
-    """A report's date as written, typed by its form (xsd:date, gYearMonth, gYear) or a string."""
-    datatype = None
-    if re.fullmatch(r"[0-9]{4}", value):
-        datatype = vocab.G_YEAR
-    elif re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
-        datatype = vocab.G_YEAR_MONTH
-    elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        try:
-            date.fromisoformat(value)
-            datatype = vocab.XSD_DATE
-        except ValueError:
-            pass  # not a date on the calendar: kept as a plain string
-    return literal(Lit(value, None, datatype))
 
 
 class Statements(StatementWriter):
@@ -330,7 +299,7 @@ class Statements(StatementWriter):
         if report.year is not None:
             po.append(f"{_ISSUED} {quoted(f'{report.year:04d}')}{_G_YEAR}")
         if report.date is not None:
-            po.append(f"{_DATE_PUBLISHED} {_date(report.date)}")
+            po.append(f"{_DATE_PUBLISHED} {date_literal(report.date)}")
         if report.series is not None:
             po.append(f"{PKB['series']} {self.repeated(report.series)}")
         for prop, value in ((_NUMBER, report.number), (_DOI, report.doi), (_ISBN, report.isbn)):
@@ -511,60 +480,8 @@ class Statements(StatementWriter):
             self.statement(node, parts)
 
     def dataset(self, dataset: Dataset) -> None:
-        """The dataset description: DCAT and VoID, a ``dcat:Distribution`` per export format,
-        and ``void:triples``, the number of triples of the whole export, these included.
-
-        Written last, so that every other triple is counted (``self.triples``) before it.
-        """
-        self.drain()
-        counted = self.triples
-        s = f"{self.base}dataset"
-        po = [f"{_TYPE} {self.objects(_DESCRIPTION_CLASSES)}", f"{_TITLE} {quoted(dataset.title)}"]
-        if dataset.description is not None:
-            po.append(f"{_DESCRIPTION} {quoted(dataset.description)}")
-        if dataset.version is not None:
-            po.append(f"{_VERSION_INFO} {quoted(dataset.version)}")
-        if dataset.issued is not None:
-            po.append(f"{_ISSUED} {_date(dataset.issued)}")
-        licence = None if dataset.licence is None else f"{_LICENSE} {iri(dataset.licence)}"
-        if licence is not None:
-            po.append(licence)
-        if dataset.rights is not None:
-            po.append(f"{iri(vocab.RIGHTS)} <{s}#rights>")
-            self.later.append(
-                f"<{s}#rights> {_TYPE} {iri(vocab.RIGHTS_STATEMENT)}{SEP}"
-                f"{iri(vocab.LABEL)} {quoted(dataset.rights)} .\n"
-            )
-        if dataset.publisher is not None:
-            po.append(f"{_PUBLISHER} <{s}#publisher>")
-            agent = [
-                f"{_TYPE} {iri(vocab.AGENT)}",
-                f"{iri(vocab.FOAF_NAME)} {quoted(dataset.publisher)}",
-            ]
-            if dataset.publisher_url is not None:
-                agent.append(f"{iri(vocab.HOMEPAGE)} {iri(dataset.publisher_url)}")
-            self.later.append(f"<{s}#publisher> {SEP.join(agent)} .\n")
-        if dataset.homepage is not None:
-            po.append(f"{iri(vocab.LANDING_PAGE)} {iri(dataset.homepage)}")
-        nodes = [f"<{s}#{name}>" for name, *_ in _DISTRIBUTIONS]
-        po.append(f"{_DISTRIBUTION} {self.objects(nodes)}")
-        for node, (_, title, file_type, media_type) in zip(nodes, _DISTRIBUTIONS, strict=True):
-            parts = [_A_DISTRIBUTION, title, file_type, media_type]
-            if licence is not None:
-                parts.append(licence)
-            self.later.append(f"{node} {SEP.join(parts)} .\n")
-        po.append(f"{iri(vocab.URI_SPACE)} {quoted(self.base)}")
-        po.append(f"{_VOCABULARY} {self.objects([iri(ns) for ns in vocab.VOCABULARIES])}")
-        if dataset.sparql_endpoint is not None:
-            po.append(f"{iri(vocab.SPARQL_ENDPOINT)} {iri(dataset.sparql_endpoint)}")
-        # the triples of this statement and its nodes: a line per part (void:triples' one
-        # too), plus the further objects self.objects has counted since ``counted``
-        own = len(po) + 1 + sum(node.count("\n") for node in self.later)
-        total = self.triples + own
-        po.append(f"{_TRIPLES} {total}")
-        self.statement(s, po)
-        self.drain()
-        assert self.triples == total, (self.triples, total, counted)
+        """The dataset description (:func:`policykb.linked.describe.dataset`), written last."""
+        describe.dataset(self, dataset)
 
     def country_nodes(self) -> None:
         for code in sorted(self.countries):

@@ -11,9 +11,19 @@ canonical form is bare; and a string escapes exactly what Oxigraph escapes.
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 
-from policykb.linked.vocab import INTEGER, PREFIXES, STRING, XSD_NS, Lit
+from policykb.linked.vocab import (
+    G_YEAR,
+    G_YEAR_MONTH,
+    INTEGER,
+    PREFIXES,
+    STRING,
+    XSD_DATE,
+    XSD_NS,
+    Lit,
+)
 
 #: What Oxigraph escapes in a string literal: C0 controls, DEL, U+FFFE/U+FFFF, quote, backslash.
 _ESCAPES: dict[int, str] = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)}
@@ -133,3 +143,19 @@ def prefix_lines() -> bytes:
     text = serialize([Triple(node, node, Literal(""))], format=RdfFormat.TURTLE, prefixes=PREFIXES)
     assert isinstance(text, bytes)
     return b"".join(line for line in text.splitlines(True) if line.startswith(b"@prefix "))
+
+
+def date_literal(value: str) -> str:
+    """A date as written, typed by its form (xsd:date, gYearMonth, gYear) or a string."""
+    datatype = None
+    if re.fullmatch(r"[0-9]{4}", value):
+        datatype = G_YEAR
+    elif re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
+        datatype = G_YEAR_MONTH
+    elif re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            date.fromisoformat(value)
+            datatype = XSD_DATE
+        except ValueError:
+            pass  # not a date on the calendar: kept as a plain string
+    return literal(Lit(value, None, datatype))
