@@ -239,9 +239,11 @@ def test_a_python_dataset_with_a_bad_iri_is_refused() -> None:
 def test_objects_are_joined_only_where_they_are_counted() -> None:
     """The mapping joins a part's objects only through Statements.objects, which counts them:
     a ' , ' written anywhere else would make void:triples wrong."""
-    source = (Path(rdf.__file__).parent / "mapping.py").read_text(encoding="utf-8")
-    machinery = (Path(rdf.__file__).parent / "statements.py").read_text(encoding="utf-8")
-    assert not re.search(r"""['"] , ['"]|\} , \{""", source)
+    linked = Path(rdf.__file__).parent
+    machinery = (linked / "statements.py").read_text(encoding="utf-8")
+    for writer in ("mapping.py", "describe.py"):
+        source = (linked / writer).read_text(encoding="utf-8")
+        assert not re.search(r"""['"] , ['"]|\} , \{""", source), writer
     assert len(re.findall(r"""['"] , ['"]""", machinery)) == 1  # in objects() itself
 
 
