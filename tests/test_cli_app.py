@@ -115,3 +115,75 @@ def test_a_real_process_ends_with_nothing_but_its_own_output(tmp_path: Path) -> 
     done = _run("export", "--output", str(target), POLICYKB_CACHE_DIR=cache)
     assert done.returncode == 0
     assert done.stderr == f"wrote {target} ({target.stat().st_size:,} bytes)\n"
+
+
+FIXTURE_KB = Path(__file__).parent / "data" / "rdf" / "kb"
+
+
+def _run_with_stdout(
+    stdout: int | None, *args: str, close_stdout: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """``python -m policykb --data FIXTURE --no-cache ARGS`` with stdout where it is told."""
+    return subprocess.run(
+        [sys.executable, "-m", "policykb", "--data", str(FIXTURE_KB), "--no-cache", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=(lambda: os.close(1)) if close_stdout else None,
+    )
+
+
+@pytest.mark.parametrize("command", [["recs"], ["recs", "-F", "json"], ["export"], ["stats"]])
+def test_issue16_output_to_a_full_disk_is_exit_2(command: list[str]) -> None:
+    """Issue #16.13: stdout on /dev/full is exit 2 saying why, not an internal error (70)."""
+    with Path("/dev/full").open("w") as full:
+        done = _run_with_stdout(full.fileno(), *command)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == "policykb: error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("command", [["recs"], ["export"], ["validate"]])
+def test_issue16_a_closed_stdout_is_exit_2_not_silence(command: list[str]) -> None:
+    """Issue #16.13: with stdout closed (``>&-``) output cannot vanish with exit 0: exit 2."""
+    done = _run_with_stdout(None, *command, close_stdout=True)
+    assert done.returncode == 2, done.stderr
+    assert "cannot write the output: standard output is closed" in done.stderr
+
+
+def test_issue16_a_closed_stdout_does_not_stop_writing_a_file(tmp_path: Path) -> None:
+    """Issue #16.13: a command writing to -o FILE needs no stdout: it succeeds with it closed."""
+    target = tmp_path / "kb.ttl"
+    done = _run_with_stdout(None, "export", "-o", str(target), close_stdout=True)
+    assert done.returncode == 0, done.stderr
+    assert target.stat().st_size > 0
+
+
+@pytest.mark.parametrize("data", ["a" * 300, "a/" * 3000])
+def test_issue16_a_data_path_too_long_is_exit_2(data: str) -> None:
+    """Issue #16.13: a --data path the system finds too long is exit 2, the path shortened."""
+    done = _run("--data", data, "recs")
+    assert done.returncode == 2, done.stderr
+    assert "File name too long" in done.stderr
+    assert len(done.stderr) < 400
+
+
+def test_issue16_an_unreadable_folder_is_exit_2(
+    valid_tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #16.13: a data folder that cannot be listed is exit 2 naming it, not 70.
+
+    (Tests run as root, for whom no folder is unreadable: the refusal is simulated.)
+    """
+    real_iterdir = Path.iterdir
+
+    def iterdir(self: Path) -> object:
+        if self.name == "frameworks":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    result = runner.invoke(app, ["--data", str(valid_tree), "validate"])
+    assert result.exit_code == 2, result.output
+    assert f"Permission denied: '{valid_tree / 'frameworks'}'" in result.stderr

@@ -9,11 +9,12 @@ import gc
 from policykb.cli import maintain, queries, explore, indicators, linked, cite, site  # noqa: F401
 
 # isort: on
-from policykb.cli.app import app
+from policykb.cli.app import app, guard_closed_stdout
 
 
 def main() -> None:
     """Entry point of the ``policykb`` console script."""
+    guard_closed_stdout()
     try:
         app(prog_name="policykb")
     finally:

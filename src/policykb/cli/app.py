@@ -6,6 +6,8 @@ They parse options, call one library function, render, and nothing more.
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import signal
 import sys
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
-from policykb.errors import ExitCode, InvalidDataError, PolicykbError
+from policykb.errors import ExitCode, InvalidDataError, PolicykbError, UsageError
 from policykb.signals import TerminatedError
 
 if TYPE_CHECKING:
@@ -89,12 +91,60 @@ def report_error(exc: PolicykbError) -> None:
     )
 
 
+def os_error_message(exc: OSError) -> str:
+    """What an OSError that reached the CLI says: its reason and file, or that output failed."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is not None:
+        name = os.fsdecode(exc.filename)
+        shown = name if len(name) <= 120 else f"{name[:60]}…{name[-40:]} ({len(name):,} characters)"
+        return f"{reason}: '{shown}'"
+    return f"cannot write the output: {reason}"
+
+
+def drop_stdout() -> None:
+    """After stdout failed, send what is still buffered to /dev/null.
+
+    Python flushes stdout at exit; should that fail too, the exit status would become 120.
+    """
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except (OSError, ValueError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+
+
+class _ClosedStdout(io.RawIOBase):
+    """Standing in for a stdout that was closed (``>&-``): every write fails (EBADF)."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def guard_closed_stdout() -> None:
+    """When the process started with stdout closed, make writing output fail rather than vanish.
+
+    Python then sets ``sys.stdout`` to None, and click's ``echo`` writes nothing, silently: a
+    command would exit 0 with its output lost.
+    """
+    if sys.stdout is None:
+        sys.stdout = io.TextIOWrapper(_ClosedStdout(), encoding="utf-8", write_through=True)
+
+
 class PolicykbGroup(TyperGroup):
     """Turns library errors into messages and exit codes, so no traceback reaches a user."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                if sys.stdout is not None:
+                    sys.stdout.flush()  # a full disk or closed stdout fails here, not at exit
         except PolicykbError as exc:
             report_error(exc)
             raise typer.Exit(int(exc.exit_code)) from None
@@ -107,6 +157,10 @@ class PolicykbGroup(TyperGroup):
         except BrokenPipeError:
             sys.stderr.close()  # the reader went away (e.g. `| head`): not an error
             raise typer.Exit(0) from None
+        except OSError as exc:  # the system refused: a full disk, a closed stdout, a long path
+            report_error(UsageError(os_error_message(exc)))
+            drop_stdout()
+            raise typer.Exit(int(ExitCode.USAGE)) from None
         except Exception as exc:
             # typer's Exit/Abort and click's usage errors carry their own exit code
             if (
