@@ -198,6 +198,25 @@ def sparql(
         "the data, or the data alone.",
     ),
     base_iri: str = _base_iri_option(),
+    timeout: float = typer.Option(
+        60.0,
+        "--timeout",
+        metavar="SECONDS",
+        help="Stop the query after SECONDS (over 0, at most a day); exit 2.",
+    ),
+    memory: int = typer.Option(
+        2048,
+        "--memory",
+        metavar="MB",
+        min=16,
+        help="Stop the query when it needs more than MB megabytes beyond the loaded data; exit 2.",
+    ),
+    allow_service: bool = typer.Option(
+        False,
+        "--allow-service",
+        help="Let SERVICE fetch from other SPARQL endpoints over the network (refused, exit 2, "
+        "without it).",
+    ),
 ) -> None:
     """Run a SPARQL query over the knowledge base and the policykb ontology.
 
@@ -206,6 +225,10 @@ def sparql(
     (the base of the data IRIs). Data IRIs hold '/', which a prefixed name cannot:
     write them in full (<https://w3id.org/policykb/report/ID>) or escape the
     slash (kb:report\\/ID). CONSTRUCT and DESCRIBE print Turtle.
+
+    The query runs in a child process that --timeout, --memory and Ctrl-C stop
+    (exit 2, 2 and 130). SERVICE is refused before anything runs unless
+    --allow-service is given, and so are brackets nested over 100 deep.
 
     Examples:
 
@@ -227,7 +250,17 @@ def sparql(
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read the query file '{file}': {exc}") from None
     assert text is not None
-    result = engine.query(knowledge_base(ctx), text, base_iri, ontology)
+    engine.check_timeout(timeout)
+    engine.check(text, allow_service)  # before the data is loaded, and before any network use
+    result = engine.query(
+        knowledge_base(ctx),
+        text,
+        base_iri,
+        ontology,
+        allow_service=allow_service,
+        timeout=timeout,
+        memory_mb=memory,
+    )
     if output_format is SparqlFormat.json:
         typer.echo(engine.results_json(result), nl=False)
     elif output_format is SparqlFormat.csv:

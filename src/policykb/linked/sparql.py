@@ -7,6 +7,11 @@ A query the parser refuses for an unknown prefix or a slash in a prefixed name i
 with its fix (:mod:`policykb.linked.sparqlcheck`). ``--format
 json`` is the W3C SPARQL 1.1 Query Results JSON format and ``--format csv`` the W3C SPARQL 1.1
 CSV format, so other SPARQL tools read them as they would a store's answer.
+
+Before a query runs, one that calls ``SERVICE`` (the engine would fetch from the network) is
+refused unless allowed, and so is one nested or chained deeper than the engine's stack bears
+(:func:`policykb.linked.sparqlcheck.refusal`). Given a time or memory limit, the query runs in a
+child process that is killed at the limit or on Ctrl-C (:mod:`policykb.linked.isolate`).
 """
 
 from __future__ import annotations
@@ -105,14 +110,65 @@ def _malformed(text: str, message: str, prefixes: dict[str, str]) -> UsageError:
     )
 
 
+#: The longest ``timeout`` a query may be given, in seconds: a day
+MAX_TIMEOUT = 86_400.0
+
+
+def check_timeout(seconds: float) -> float:
+    """``seconds`` when it is a time limit a query can be given; UsageError otherwise."""
+    if not 0 < seconds <= MAX_TIMEOUT:  # NaN fails too
+        raise UsageError(
+            f"--timeout must be more than 0 and at most {MAX_TIMEOUT:,.0f} seconds, "
+            f"not {seconds:g}",
+            "give the seconds a query may run, such as --timeout 60",
+        )
+    return seconds
+
+
+def check(text: str, allow_service: bool = False) -> None:
+    """Raise UsageError for a query that must not run: SERVICE (unless ``allow_service``), or
+    brackets or operators beyond :mod:`policykb.linked.sparqlcheck`'s limits."""
+    from policykb.linked.sparqlcheck import refusal
+
+    found = refusal(text, allow_service)
+    if found is not None:
+        raise UsageError(
+            f"refused SPARQL query at {found.line}:{found.column}: {found.message}", found.hint
+        )
+
+
 def query(
-    kb: KnowledgeBase, text: str, base_iri: str = DEFAULT_BASE_IRI, ontology: bool = True
+    kb: KnowledgeBase,
+    text: str,
+    base_iri: str = DEFAULT_BASE_IRI,
+    ontology: bool = True,
+    *,
+    allow_service: bool = False,
+    timeout: float | None = None,
+    memory_mb: int | None = None,
 ) -> SparqlResult:
     """Run a SPARQL query over the knowledge base and, unless ``ontology`` is false, the ontology.
 
-    The prefixes of :data:`PREFIXES` and ``kb:`` (the data base IRI) are pre-bound.
+    The prefixes of :data:`PREFIXES` and ``kb:`` (the data base IRI) are pre-bound. A query
+    calling ``SERVICE`` is refused (UsageError, before anything runs) unless ``allow_service``.
+    With ``timeout`` (seconds) or ``memory_mb`` the query runs in a child process, stopped at
+    either limit (:class:`policykb.linked.isolate.TimeLimitError`, ``ResourceError``) or on
+    Ctrl-C; the store is loaded before the clock starts.
     """
-    return run(store(kb, base_iri, ontology), text, base_iri)
+    check(text, allow_service)
+    if timeout is not None:
+        check_timeout(timeout)
+    if timeout is None and memory_mb is None:
+        return run(store(kb, base_iri, ontology), text, base_iri)
+    from policykb.linked import isolate
+
+    return isolate.call(
+        lambda: store(kb, base_iri, ontology),
+        lambda loaded: run(loaded, text, base_iri),
+        timeout,
+        None if memory_mb is None else memory_mb * 2**20,
+        "the SPARQL query",
+    )
 
 
 def _json_term(term: Term) -> dict[str, str]:

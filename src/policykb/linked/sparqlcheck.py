@@ -1,4 +1,4 @@
-"""What is wrong with a SPARQL query the parser refused, said with its fix.
+"""What is wrong with a SPARQL query the parser refused, said with its fix; what is refused.
 
 The SPARQL parser words two common mistakes as a list of character classes: a prefix that is
 neither pre-bound nor declared (``foo:bar``), and a slash inside a prefixed name
@@ -6,6 +6,11 @@ neither pre-bound nor declared (``foo:bar``), and a slash inside a prefixed name
 query text (skipping strings, IRIs and comments) and returns a one-line message and hint,
 located at line:column; it is only asked after the parser has failed, so it costs nothing on a
 good query.
+
+:func:`refusal` is asked before a query runs (issue #16.6, #16.8): a ``SERVICE`` call (the
+engine would fetch from any URL the query names) and brackets or operators deeper or longer than
+any real query needs (the engine's recursive parser and evaluator overflow their stack on a few
+thousand, killing the process).
 """
 
 from __future__ import annotations
@@ -62,6 +67,25 @@ class Explanation:
     hint: str
     line: int
     column: int
+
+
+#: How deep brackets ( { [ may nest, and how many operators a query may hold. Oxigraph's
+#: recursive parser and evaluator overflowed an 8 MB stack at about 3,000 nested braces or
+#: 5,000 nested parentheses, and at about 10,000 chained operators (``1+1+…``, ``&&``,
+#: ``UNION``, ``!``); real queries stay far below both.
+MAX_DEPTH = 100
+MAX_OPERATORS = 2000
+_OPENING, _CLOSING = "({[", ")}]"
+_OPERATORS = frozenset("!&|+-*/^<>=")
+_OPERATOR_WORDS = frozenset({"UNION", "MINUS", "OPTIONAL", "SERVICE"})
+# SERVICE followed by what its grammar requires (SILENT, an IRI or a variable), with spaces and
+# comments between, anywhere in the text: a tokenizer can be misled about where strings, IRIs
+# and comments are (`<` is also less-than), a plain search cannot. Not after ? $ (a variable)
+# or : - (a prefixed name); a comment must end its line (so that the search stays linear).
+_SERVICE = re.compile(
+    r"(?<![?$:-])\bSERVICE\b(?:\s|#[^\n\r]*[\n\r])*(?:SILENT\b|[<?$])", re.IGNORECASE
+)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +168,80 @@ def explain(
             message, hint = _slash(name, path.group(), known, base)
             return Explanation(message, hint, *where)
     return None
+
+
+def _unescaped(text: str) -> str:
+    """``text`` with SPARQL's ``\\uXXXX`` and ``\\UXXXXXXXX`` escapes replaced by their character.
+
+    The SPARQL 1.1 grammar applies them to the whole query before parsing (Oxigraph does only
+    in strings and IRIs); a check that must not be evaded looks at both forms.
+    """
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match[1] or match[2], 16)
+        return chr(code) if code <= 0x10FFFF else match[0]
+
+    return _CODEPOINT.sub(char, text)
+
+
+def service_call(text: str) -> Explanation | None:
+    """Where ``text`` calls ``SERVICE`` (a federated query over the network), if it may.
+
+    Conservative: the word followed by what SERVICE needs, wherever it stands, so a string that
+    reads like one is refused too (``--allow-service`` lets it through).
+    """
+    for candidate in (text, _unescaped(text)):
+        found = _SERVICE.search(candidate)
+        if found:
+            line, column = _position(candidate, found.start())
+            return Explanation(
+                "the query calls SERVICE, which would fetch from another SPARQL endpoint over "
+                "the network",
+                "policykb queries only its own data unless --allow-service is given; "
+                "allow_service=True in Python",
+                line,
+                column,
+            )
+    return None
+
+
+def too_complex(text: str) -> Explanation | None:
+    """Where ``text`` nests brackets deeper than :data:`MAX_DEPTH`, or where its operators pass
+    :data:`MAX_OPERATORS`, skipping strings, IRIs and comments; ``None`` for a query within both.
+    """
+    depth = operators = 0
+    for match in _TOKEN.finditer(_unescaped(text)):
+        kind = match.lastgroup
+        token = match.group()
+        if kind == "other":
+            if token in _OPENING:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _limit(text, match.start(), f"brackets nest more than {MAX_DEPTH} deep")
+            elif token in _CLOSING:
+                depth = max(0, depth - 1)
+            elif token in _OPERATORS:
+                operators += 1
+        elif kind == "word" and token.upper() in _OPERATOR_WORDS:
+            operators += 1
+        if operators > MAX_OPERATORS:
+            return _limit(
+                text, match.start(), f"the query holds more than {MAX_OPERATORS:,} operators"
+            )
+    return None
+
+
+def _limit(text: str, offset: int, message: str) -> Explanation:
+    line, column = _position(_unescaped(text), offset)
+    return Explanation(
+        message,
+        "no real query needs as many; the query engine would overflow its stack",
+        line,
+        column,
+    )
+
+
+def refusal(text: str, allow_service: bool = False) -> Explanation | None:
+    """Why ``text`` must not be run, if it must not: a SERVICE call (unless ``allow_service``),
+    or brackets or operators beyond the limits above."""
+    return (None if allow_service else service_call(text)) or too_complex(text)
