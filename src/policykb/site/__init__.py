@@ -6,10 +6,11 @@ organisation, region, crosswalk and index edition, with its RDF beside it, and s
 
 Modules, one job each: :mod:`.paths` (where a page goes: paths mirror the IRIs),
 :mod:`.context` (the lookups the pages are made of), :mod:`.related` (related recommendations
-in linear time), :mod:`.pages` (each page's context), :mod:`.schemaorg` (the JSON-LD each page
-embeds), :mod:`.render` (jinja2 templates), :mod:`.rdf` (each page's Turtle and JSON-LD),
-:mod:`.search` (the Pagefind index), :mod:`.build` (writing the site and putting it in
-place) and :mod:`.serve` (the local preview).
+in linear time), :mod:`.pages` (each resource page's context), :mod:`.sitemap` (every page in
+order; home, search and lists), :mod:`.schemaorg` (the JSON-LD each page embeds),
+:mod:`.render` (jinja2 templates), :mod:`.rdf` (each page's Turtle and JSON-LD),
+:mod:`.search` (the Pagefind index), :mod:`.build` (writing the site and putting it in place)
+and :mod:`.serve` (the local preview).
 """
 
 from __future__ import annotations

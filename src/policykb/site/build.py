@@ -33,9 +33,10 @@ from policykb.linked.vocab import DEFAULT_BASE_IRI, check_base_iri
 from policykb.model import KnowledgeBase, Report
 from policykb.site import paths, search
 from policykb.site.context import SiteData
-from policykb.site.pages import Page, pages, resource_paths
+from policykb.site.pages import Page
 from policykb.site.rdf import JsonLd, resource_triples, turtle
 from policykb.site.render import Renderer
+from policykb.site.sitemap import pages, resource_paths
 
 #: What the ``--site-url`` default is when the data names no homepage.
 PLACEHOLDER_SITE_URL = "https://example.org/policykb/"
