@@ -4,7 +4,10 @@
 which the store applies atomically: a refused or failed request leaves the earlier graph as it
 was (nothing is deleted first). Credentials come only from the environment:
 ``POLICYKB_SPARQL_TOKEN`` (bearer) or ``POLICYKB_SPARQL_USER`` / ``POLICYKB_SPARQL_PASSWORD``
-(basic, or digest when the store asks for it, as Virtuoso does).
+(basic, or digest when the store asks for it, as Virtuoso does). A URL holding credentials
+(``user:password@``) is refused without being shown, a credential with a line break or other
+control character is a usage error before anything is sent, and no message shows a
+credential (issue #16.9).
 
 The graph published ends with the dataset description every export has, plus the SPARQL
 endpoint where it can be queried (``void:sparqlEndpoint``): the one given, else the one the
@@ -76,7 +79,9 @@ def graph_store_url(endpoint: str, graph: str) -> str:
     a fragment (``#x``: never sent, and a naive ``?graph=`` after it would be dropped with it,
     replacing the whole store), a query that already names a graph (``graph=`` or ``default``),
     a space or control character (CR/LF would split the request), or a malformed host or port.
+    Credentials in the URL are refused first, and never shown (:func:`refuse_credentials`).
     """
+    refuse_credentials(endpoint, "the endpoint")
     if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in endpoint):
         raise UsageError(
             f"the endpoint {endpoint!r} holds a space or control character",
@@ -122,12 +127,74 @@ def check_timeout(timeout: float) -> None:
         )
 
 
+def refuse_credentials(url: str, what: str) -> None:
+    """A usage error, showing ``url`` without them, when ``url`` holds ``user:password@``.
+
+    Any ``@`` before the query counts (``user:pa/ss@host`` puts the ``@`` in the path, as a
+    URL parser reads it): a password must never reach a message, a log or the published graph.
+    """
+    if "@" in url.split("?", 1)[0]:
+        raise UsageError(
+            f"{what} {shown_url(url)} holds credentials (user:password@), which policykb "
+            "never takes from a URL",
+            f"set {USER_VAR} and {PASSWORD_VAR}, or {TOKEN_VAR}, in the environment instead "
+            "(an '@' that belongs in the path is written %40)",
+        )
+
+
+def shown_url(url: str) -> str:
+    """``url`` as a message may show it: whatever comes before its last ``@`` is ``***``."""
+    if "@" not in url:
+        return f"'{url}'"
+    scheme, separator, _ = url.partition("://")
+    start = f"{scheme}://" if separator else ""
+    return f"'{start}***@{url.rsplit('@', 1)[1]}'"
+
+
+def _credential(name: str) -> str | None:
+    """The environment variable ``name``; a usage error (naming it, not its value) for a
+    value holding a line break or other control character, which would split the request."""
+    value = os.environ.get(name)
+    if value and any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        raise UsageError(
+            f"{name} holds a line break or other control character",
+            f"set {name} to the credential alone (no newline at its end)",
+        )
+    if value and name == TOKEN_VAR and not all(0x21 <= ord(ch) <= 0x7E for ch in value):
+        raise UsageError(
+            f"{name} holds a space or a character a bearer token cannot hold",
+            f"set {name} to the token alone",
+        )
+    return value
+
+
+def _secrets() -> list[str]:
+    """The credentials of the environment as they could appear in a reply: to be hidden."""
+    import base64
+
+    token, user = os.environ.get(TOKEN_VAR), os.environ.get(USER_VAR)
+    password = os.environ.get(PASSWORD_VAR)
+    found = [value for value in (token, password) if value]
+    if user:
+        pair = f"{user}:{password or ''}".encode()
+        found.append(base64.b64encode(pair).decode("ascii"))
+    return found
+
+
+def hidden(text: str) -> str:
+    """``text`` with every credential of the environment in it replaced by ``***``."""
+    for secret in sorted(_secrets(), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
 def _opener(url: str) -> tuple[urllib.request.OpenerDirector, dict[str, str]]:
     """A URL opener and headers carrying the credentials of the environment, if any."""
     headers: dict[str, str] = {}
     handlers: list[urllib.request.BaseHandler] = []
-    token = os.environ.get(TOKEN_VAR)
-    user = os.environ.get(USER_VAR)
+    token = _credential(TOKEN_VAR)
+    user = _credential(USER_VAR)
+    _credential(PASSWORD_VAR)
     if token:
         headers["Authorization"] = f"Bearer {token}"
     elif user:
@@ -156,7 +223,7 @@ def put_graph(
         with opener.open(request, timeout=timeout) as response:
             status = int(response.status)
     except urllib.error.HTTPError as exc:
-        body = exc.read(2000).decode("utf-8", "replace").strip()
+        body = hidden(exc.read(2000).decode("utf-8", "replace").strip())
         detail = f": {' '.join(body.split())}" if body else ""
         raise EndpointError(
             f"{endpoint} refused the graph: HTTP {exc.code} {exc.reason}{detail}",
@@ -172,7 +239,7 @@ def put_graph(
         ) from None
     except http.client.HTTPException as exc:  # a garbled status line or headers
         raise EndpointError(
-            f"{endpoint} did not answer in HTTP: {type(exc).__name__}: {str(exc)[:200]!r}",
+            f"{endpoint} did not answer in HTTP: {type(exc).__name__}: {hidden(str(exc)[:200])!r}",
             "is the URL that of the store's Graph Store Protocol endpoint?",
         ) from None
     if not 200 <= status < 300:
@@ -197,6 +264,10 @@ def publish(
 
     graph_store_url(endpoint, graph)  # a usage error before the work of serialising
     check_timeout(timeout)
+    if sparql_endpoint is not None:  # it would be published in the graph
+        refuse_credentials(sparql_endpoint, "the SPARQL endpoint")
+    for name in (TOKEN_VAR, USER_VAR, PASSWORD_VAR):  # before the work of serialising
+        _credential(name)
     where = sparql_endpoint or kb.dataset.sparql_endpoint or query_endpoint(endpoint)
     if where is not None and where != kb.dataset.sparql_endpoint:
         if not _ABSOLUTE_IRI.match(where):
