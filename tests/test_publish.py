@@ -377,11 +377,15 @@ def garbage_server() -> Iterator[str]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
+    listener.settimeout(0.1)
+    stop = threading.Event()
 
     def serve() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 connection, _ = listener.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
             with connection:
@@ -395,6 +399,8 @@ def garbage_server() -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{listener.getsockname()[1]}/store"
     finally:
+        stop.set()
+        thread.join()  # no thread may outlive the test: a large export forks only without one
         listener.close()
 
 
