@@ -42,6 +42,11 @@ CASES: list[tuple[str, list[tuple[str, int | None]]]] = [
     ("reports/bad-url.yaml", [("bad-format", 6)]),
     ("reports/binary.yaml", [("binary-file", 2)]),
     ("reports/comment-only.yaml", [("empty-file", 1)]),
+    # issue #16.10: ESC, \x01 and \uFFFE passed validation (a tab and a line break are fine)
+    (
+        "reports/control-character.yaml",
+        [("control-character", 2), ("control-character", 13), ("control-character", 15)],
+    ),
     ("reports/core-tag-float.yaml", [("forbidden-tag", 5)]),  # issue #16.11: crashed
     ("reports/core-tag-int.yaml", [("forbidden-tag", 5)]),  # issue #16.11: crashed
     ("reports/core-tag-str.yaml", [("forbidden-tag", 5)]),

@@ -31,6 +31,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "binary-file": ("error", "the file holds NUL bytes: it is not a text file"),
     "encoding": ("error", "the file is not valid UTF-8"),
     "empty-file": ("error", "the file holds no YAML document"),
+    "control-character": (
+        "error",
+        "a text holds a control character (other than tab and line feed) or U+FFFE/U+FFFF",
+    ),
     "yaml-syntax": ("error", "the YAML cannot be parsed"),
     "tab-indent": ("error", "a tab is used where YAML needs spaces"),
     "forbidden-tag": ("error", "an explicit YAML tag (such as !!python/object) is not allowed"),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from typer.core import TyperGroup
 
+from policykb.controls import escaping, visible
 from policykb.errors import ExitCode, InvalidDataError, PolicykbError, UsageError
 from policykb.signals import TerminatedError
 
@@ -39,8 +40,9 @@ def _plain() -> bool:
 
 
 def say(message: str) -> None:
-    """A plain line on stderr, written as it stands (no markup, no rich)."""
-    sys.stderr.write(f"{message}\n")
+    """A plain line on stderr, written as it stands (no markup, no rich; control characters
+    shown as escapes, :func:`policykb.controls.visible`)."""
+    sys.stderr.write(f"{visible(message)}\n")
     sys.stderr.flush()
 
 
@@ -48,13 +50,19 @@ def say(message: str) -> None:
 def _stderr_console() -> Console:
     from rich.console import Console
 
-    return Console(
-        stderr=True, highlight=False, soft_wrap=True, color_system=None if _plain() else "auto"
+    console = Console(
+        stderr=True,
+        highlight=False,
+        emoji=False,  # ':100:' in a message or a file name stays as it is (issue #16.14)
+        soft_wrap=True,
+        color_system=None if _plain() else "auto",
     )
+    return escaping(console)
 
 
 class _Err:
-    """The stderr console, made on first use: ``err.print`` takes rich markup."""
+    """The stderr console, made on first use: ``err.print`` takes rich markup (escape data with
+    :func:`escape`), never emoji codes; control characters print as escapes."""
 
     def print(self, *objects: Any, **options: Any) -> None:
         _stderr_console().print(*objects, **options)
@@ -64,10 +72,17 @@ err = _Err()
 
 
 def out() -> Console:
-    """A console on stdout: plain (no escape codes) when not a terminal or NO_COLOR is set."""
+    """A console on stdout: plain (no escape codes) when not a terminal or NO_COLOR is set.
+
+    It prints data: a string as it stands, without markup (``[bold]``) or emoji codes
+    (``:100:``; issue #16.14), and control characters as escapes (``\\x1b``; issue #16.10).
+    """
     from rich.console import Console
 
-    return Console(highlight=False, color_system=None if _plain() else "auto")
+    console = Console(
+        highlight=False, markup=False, emoji=False, color_system=None if _plain() else "auto"
+    )
+    return escaping(console)
 
 
 def escape(text: str) -> str:

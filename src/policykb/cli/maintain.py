@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from policykb.cli.app import app, data_dir, err, escape, located_data_dir, out, say
+from policykb.controls import visible
 from policykb.errors import ExitCode, UsageError
 
 
@@ -80,11 +81,11 @@ def validate(
                 lines.append(shown_line)
         if sys.stdout is not None and not sys.stdout.isatty():
             # plain lines, written at once: rich takes about 0.3 ms a line (30 s for 100,000)
-            typer.echo("".join(f"{line}\n" for line in lines), nl=False)
+            typer.echo("".join(f"{visible(line)}\n" for line in lines), nl=False)
         else:
-            console = out()
+            console = out()  # no markup, no emoji, control characters escaped
             for line in lines:
-                console.print(escape(line), soft_wrap=True)
+                console.print(line, soft_wrap=True)
         errors = sum(1 for i in report.issues if i.severity == "error")
         warnings = len(report.issues) - errors
         verdict = "[green]valid[/]" if report.valid else "[red]not valid[/]"

@@ -2,7 +2,8 @@
 
 The schema has already checked each file on its own; these checks look across files: every
 reference resolves, ids are unique in their scope, labels are unique under their parent, and
-crosswalks make sense as SKOS mapping relations.
+crosswalks make sense as SKOS mapping relations. One more looks into each file's text:
+:func:`control_characters`.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from policykb import countries
+from policykb.controls import FORBIDDEN, char_name
 from policykb.errors import did_you_mean
 from policykb.model import Framework, KnowledgeBase, LangText, Report, ScoreSet, Source
 
@@ -28,6 +31,37 @@ class Finding:
     message: str
     hint: str | None = None
     at_key: bool = False
+
+
+def control_characters(data: Any, text: str) -> Iterator[tuple[tuple[PathPart, ...], bool, str]]:
+    """``(path, at a key, message)`` for each string of a parsed document (``data``, parsed from
+    ``text``) that holds a character of :data:`policykb.controls.FORBIDDEN` (issue #16.10).
+
+    libyaml refuses those characters written as they are, so they arrive only through a
+    double-quoted scalar's escapes (``"\\e"``, ``"\\x01"``, ``"\\uFFFE"``): a file without a
+    backslash holds none, and is not walked.
+    """
+    if "\\" not in text:
+        return
+    stack: list[tuple[tuple[PathPart, ...], Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if isinstance(key, str) and FORBIDDEN.search(key):
+                    yield (*path, key), True, f"a key {_control_message(key)}"
+                stack.append(((*path, key), child))
+        elif isinstance(value, list):
+            stack.extend(((*path, index), child) for index, child in enumerate(value))
+        elif isinstance(value, str) and FORBIDDEN.search(value):
+            yield path, False, f"the text {_control_message(value)}"
+
+
+def _control_message(text: str) -> str:
+    found = FORBIDDEN.search(text)
+    assert found is not None
+    where = found.start() + 1
+    return f"holds the control character {char_name(found.group())} at character {where}"
 
 
 class _Context:

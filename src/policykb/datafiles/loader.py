@@ -114,6 +114,11 @@ def _read(root: Path, only: Iterable[Path]) -> Corpus:
     }
     unreadable: set[str] = set()
     for file in parsed:
+        if file.data is not None and file.text is not None:
+            file.issues += [
+                file.issue("control-character", message, path, key=at_key, hint=_CONTROL_HINT)
+                for path, at_key, message in checks.control_characters(file.data, file.text)
+            ]
         corpus.issues += file.issues
         kind = file_kind(file.path, root)
         assert kind is not None
@@ -164,6 +169,9 @@ def _read(root: Path, only: Iterable[Path]) -> Corpus:
         shown = {display_path(p) for p in wanted}
         corpus.issues = [i for i in corpus.issues if i.file in shown]
     return corpus
+
+
+_CONTROL_HINT = "remove it: a tab or a line break is fine, other controls reach terminals raw"
 
 
 def _unreadable_key(file: ParsedFile, kind: str) -> str:

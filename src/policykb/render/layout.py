@@ -217,16 +217,21 @@ def _wrap(text: Text, width: int) -> list[Text]:
 def plain_text(renderable: RenderableType, width: int = 80) -> str:
     """What ``renderable`` prints ``width`` columns wide, as plain text (no escape codes).
 
-    Lines are not cropped, so an id or URL longer than ``width`` stays whole.
+    Lines are not cropped, so an id or URL longer than ``width`` stays whole. Strings print as
+    they stand (no markup, no emoji codes) and control characters as escapes (``\\x1b``).
     """
+    from policykb.controls import escaping
+
     console = Console(
         file=io.StringIO(),
         width=width,
         color_system=None,
         force_terminal=False,
         highlight=False,
+        markup=False,
+        emoji=False,
         legacy_windows=False,
     )
-    console.print(renderable, crop=False)
+    escaping(console).print(renderable, crop=False)
     text = console.file.getvalue()  # type: ignore[attr-defined]
     return str(text)
