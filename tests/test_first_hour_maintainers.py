@@ -118,13 +118,14 @@ def test_the_shipped_data_is_named_when_no_data_directory_is_near(
 def test_a_directory_without_data_files_is_warned_about(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`--data empty/ validate` and `--data data/reports stats` warn on stderr that the directory
-    holds no data files (and where the data directory is, when it is the one above)."""
+    """`--data data/reports stats` warns on stderr that the directory holds no data files (and
+    where the data directory is, when it is the one above); `--data empty/ validate` says so as
+    an error, exit 2: validating nothing is no success (issue #16.15)."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "empty").mkdir()
     result = runner.invoke(app, ["--data", "empty", "validate"])
-    assert result.exit_code == 0
-    assert "policykb: warning: 'empty' holds no data files" in result.stderr
+    assert result.exit_code == 2
+    assert "policykb: error: nothing to validate: 'empty' holds no data files" in result.stderr
     assert "policykb init DIR" in result.stderr
     stats = runner.invoke(app, ["--data", str(REPO / "data" / "reports"), "stats"])
     assert stats.exit_code == 0

@@ -8,6 +8,8 @@ well-formed. The validator refuses them in the data (:data:`FORBIDDEN`, the issu
 ``control-character``); whatever still reaches a terminal (from Python, a SPARQL result, an
 argument echoed in a message) is shown as an escape, ``\\x1b``, by :func:`visible`, which the
 CLI's consoles apply to everything they print (:func:`escaping`). Tab and line feed are text.
+A file name's undecodable bytes (lone surrogates in Python) are escaped too, and in JSON output
+by :func:`utf8_json`, so what policykb prints is always valid UTF-8 (issue #16.16).
 
 Cheap to import: rich is imported only by :func:`escaping`'s caller.
 """
@@ -49,6 +51,24 @@ def visible(text: str) -> str:
     if _SHOWN.search(text) is None:
         return text
     return _SHOWN.sub(_escape, text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def utf8_json(value: Any) -> str:
+    """``value`` as indented JSON text that always encodes as UTF-8 (issue #16.16).
+
+    A file name's undecodable bytes live on in Python as lone surrogates (0xFF as U+DCFF,
+    ``surrogateescape``), which no UTF-8 text may hold: they are written as JSON escapes
+    (``\\udcff``), as ``ensure_ascii`` would write them, and everything else as it is.
+    """
+    import json
+
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    if _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 class _Visible:

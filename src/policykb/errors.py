@@ -31,6 +31,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "binary-file": ("error", "the file holds NUL bytes: it is not a text file"),
     "encoding": ("error", "the file is not valid UTF-8"),
     "empty-file": ("error", "the file holds no YAML document"),
+    "not-a-file": (
+        "error",
+        "a data file's name is a directory, a dangling or looping symlink or a special file",
+    ),
     "control-character": (
         "error",
         "a text holds a control character (other than tab and line feed) or U+FFFE/U+FFFF",

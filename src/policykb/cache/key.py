@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import hashlib
 import os
-import stat
 import sys
 from pathlib import Path
 
@@ -73,14 +72,16 @@ def _model_fields() -> str:
 
 
 def _data_file_stats(root: Path) -> list[tuple[str, os.stat_result]]:
-    """``(relative path, stat)`` of every data file, in ``loader.data_files`` order."""
+    """``(relative path, stat)`` of every data file, in ``loader.data_files`` order.
+
+    Like ``data_files``, every entry with a data file's name counts (a directory, a dangling
+    symlink: the loader reports them); one that cannot be followed gives its own ``lstat``.
+    """
     found = []
     for stem in _TOP_FILES:
         for suffix in _SUFFIXES:
             with contextlib.suppress(OSError):
-                info = (root / f"{stem}{suffix}").stat()
-                if stat.S_ISREG(info.st_mode):
-                    found.append((f"{stem}{suffix}", info))
+                found.append((f"{stem}{suffix}", _stat(root / f"{stem}{suffix}")))
     for folder in _FOLDERS:
         try:
             with os.scandir(root / folder) as scan:
@@ -89,13 +90,21 @@ def _data_file_stats(root: Path) -> list[tuple[str, os.stat_result]]:
                 entries = [
                     (e.name, e)
                     for e in scan
-                    if e.name.endswith(_SUFFIXES) and e.name not in _SUFFIXES and e.is_file()
+                    if e.name.endswith(_SUFFIXES) and e.name not in _SUFFIXES
                 ]
         except OSError:  # no such folder
             continue
         entries.sort()
-        found += [(f"{folder}/{name}", entry.stat()) for name, entry in entries]
+        found += [(f"{folder}/{name}", _stat(entry)) for name, entry in entries]
     return found
+
+
+def _stat(entry: os.DirEntry[str] | Path) -> os.stat_result:
+    """The stat of what ``entry`` names, or of the symlink itself when it leads nowhere."""
+    try:
+        return entry.stat()
+    except OSError:
+        return entry.stat(follow_symlinks=False)
 
 
 def cache_file(root: Path) -> Path:

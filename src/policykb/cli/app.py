@@ -225,13 +225,13 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    data: Path | None = typer.Option(
+    data: str | None = typer.Option(  # a str: an empty one must not quietly become '.'
         None,
         "--data",
         "-d",
+        metavar="DIR",
         help="Data directory (default: $POLICYKB_DATA, else ./data when it "
         "holds frameworks/ and reports/, else the data shipped with policykb).",
-        file_okay=False,
         show_default=False,
     ),
     no_cache: bool = typer.Option(
@@ -242,7 +242,9 @@ def main_options(
     ),
 ) -> None:
     """Query, validate and export policykb."""
-    ctx.obj = State(data=data, cache=not no_cache)
+    if data is not None and not data.strip():  # Path('') is '.': the current directory
+        raise UsageError("--data is empty", "name a data directory, or leave --data out")
+    ctx.obj = State(data=None if data is None else Path(data), cache=not no_cache)
 
 
 def lazy_module(name: str) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -10,8 +9,8 @@ from pathlib import Path
 import typer
 
 from policykb.cli.app import app, data_dir, err, escape, located_data_dir, out, say
-from policykb.controls import visible
-from policykb.errors import ExitCode, UsageError
+from policykb.controls import utf8_json, visible
+from policykb.errors import DataDirError, ExitCode, UsageError
 
 
 class ValidateFormat(StrEnum):
@@ -62,16 +61,17 @@ def validate(
     from policykb.datafiles.yamlsyntax import SYNTAX_CODES, excerpt
 
     report = run_validate(paths or [data_dir(ctx, warn_empty=False)])
-    for corpus in report.corpora:
-        warning = empty_warning(corpus.root)
-        if warning:
-            say(f"policykb: warning: {warning}")
+    empty = [w for w in (empty_warning(corpus.root) for corpus in report.corpora) if w]
+    if report.files == 0:  # no success over nothing: a wrong --data must not pass a hook
+        raise DataDirError(f"nothing to validate: {'; '.join(empty) or 'no data files'}")
+    for warning in empty:
+        say(f"policykb: warning: {warning}")
     if rdf:
         from policykb.linked.shacl import with_shacl
 
         report = with_shacl(report)
     if output_format is ValidateFormat.json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        typer.echo(utf8_json(report.as_dict()))
     else:
         lines = []
         for issue in report.issues:

@@ -96,8 +96,9 @@ def locate_data_dir(option: Path | None = None) -> DataDir:
         found = DataDir(above, "parent") if above else DataDir(shipped_data_dir(), "shipped")
     if not found.root.is_dir():
         why = "the shipped data" if found.origin == "shipped" else found.origin
+        what = "is not a directory" if os.path.lexists(found.root) else "does not exist"
         raise DataDirError(
-            f"data directory '{found.root}' (from {why}) does not exist",
+            f"data directory '{found.root}' (from {why}) {what}",
             "point --data at a folder holding frameworks/ and reports/",
         )
     return found
@@ -177,15 +178,20 @@ def file_kind(path: Path, root: Path) -> str | None:
 
 
 def data_files(root: Path) -> list[Path]:
-    """Every data file under ``root``, in a stable order."""
+    """Every data file under ``root``, in a stable order.
+
+    Every entry with a data file's name counts, whatever it is: a directory named
+    ``organisations.yaml`` or a dangling or looping symlink among the reports is then read as
+    a data file and reported as such (``not-a-file``), not skipped in silence (issue #16.15).
+    """
     found = [
         root / f"{stem}{s}"
         for stem in _TOP_FILES
         for s in _SUFFIXES
-        if (root / f"{stem}{s}").is_file()
+        if os.path.lexists(root / f"{stem}{s}")
     ]
     for folder in _FOLDERS:
         directory = root / folder
         if directory.is_dir():
-            found += sorted(p for p in directory.iterdir() if p.suffix in _SUFFIXES and p.is_file())
+            found += sorted(p for p in directory.iterdir() if p.suffix in _SUFFIXES)
     return found

@@ -11,7 +11,9 @@ check finds a problem: :meth:`ParsedFile.locate` re-composes the file then.
 
 from __future__ import annotations
 
+import errno
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -306,6 +308,9 @@ def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
         parsed.issues.append(make_issue(code, message, shown, line, column, hint))
         return parsed
 
+    special = _not_a_file(path)
+    if special is not None:
+        return fail("not-a-file", *special)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -391,6 +396,33 @@ def read_yaml_file(path: Path, display: str | None = None) -> ParsedFile:
         )
     parsed.data = data
     return parsed
+
+
+def _not_a_file(path: Path) -> tuple[str, None, None, str] | None:
+    """Why ``path`` is no regular file to read (message, no line or column, hint), or None.
+
+    Checked before anything is opened: a FIFO or a device would block or never end.
+    """
+    fix = "point it at the data file, or remove it"
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if not path.is_symlink():
+            return None  # gone meanwhile, or unreadable: reading it says why
+        if exc.errno == errno.ELOOP:
+            return "it is a symbolic link that loops", None, None, fix
+        target = path.readlink()
+        return f"it is a symbolic link to '{target}', which does not exist", None, None, fix
+    if stat.S_ISREG(info.st_mode):
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        return (
+            "it is a directory, not a file",
+            None,
+            None,
+            "a data file is a YAML file; rename or move the directory",
+        )
+    return "it is not a regular file (a FIFO, socket or device)", None, None, fix
 
 
 def _mark(mark: Any) -> tuple[int | None, int | None]:
