@@ -572,7 +572,7 @@ def site_rows(work: Path, root: Path, label: str, runs: int, env: dict[str, str]
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(work / "site-floor", ignore_errors=True)
     rows = []
-    for name, figure in (("site", "site --no-search"), ("site-search", "site (with search)")):
+    for name, figure in (("site", "site --no-search"), ("site-search", "site with search")):
         measure = measures[name]
         per_page = f"{measure.median / len(pages) * 1000:.2f} ms a page" if measure.samples else "—"
         rows.append(
