@@ -46,12 +46,14 @@ def store() -> Iterator[tuple[str, list[str]]]:
     """A loopback HTTP server; its address (host:port) and the paths of the requests it got."""
     server = HTTPServer(("127.0.0.1", 0), _Echo)
     _Echo.seen = []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
     try:
         yield f"127.0.0.1:{server.server_address[1]}", _Echo.seen
     finally:
         server.shutdown()
         server.server_close()
+        thread.join(timeout=5)
 
 
 def publish(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

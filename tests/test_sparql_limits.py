@@ -3,6 +3,7 @@ and a query too deep for the engine is refused, all in real processes."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -49,11 +50,15 @@ def listener() -> Iterator[tuple[str, list[object]]]:
                 return
             connections.append(connection)  # held open, never answered
 
-    threading.Thread(target=accept, daemon=True).start()
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
     try:
         yield f"http://127.0.0.1:{server.getsockname()[1]}/sparql", connections
     finally:
+        with contextlib.suppress(OSError):
+            server.shutdown(socket.SHUT_RDWR)  # wakes the accept() (close alone does not)
         server.close()
+        thread.join(timeout=5)
         for connection in connections:
             connection.close()  # type: ignore[attr-defined]
 
