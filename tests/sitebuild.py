@@ -1,7 +1,7 @@
 """The site of the shipped data, built once per test run and served on loopback.
 
-Shared by tests/test_site.py and tests/test_site_browser.py (a helper module rather than a
-conftest fixture, so the site is built once however many modules ask for it).
+Shared by tests/test_site*.py (a helper module rather than a conftest fixture, so the site is
+built once however many modules ask for it); each module serves it for its own tests only.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import atexit
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -36,13 +38,19 @@ def built_site() -> Path:
     return out
 
 
-@cache
-def site_url() -> str:
-    """The URL of the built site, served on loopback by a thread of this process."""
-    httpd = server(built_site(), "127.0.0.1", 0)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    atexit.register(httpd.shutdown)
-    return f"http://127.0.0.1:{httpd.server_address[1]}/"
+@contextmanager
+def serving(site: Path) -> Iterator[str]:
+    """``site`` served on loopback by a thread of this process, for the ``with`` block only:
+    a thread left running would keep later tests' exports and SPARQL queries from forking."""
+    httpd = server(site, "127.0.0.1", 0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        thread.join()
+        httpd.server_close()
 
 
 class Links(HTMLParser):

@@ -8,6 +8,7 @@ import json
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -23,9 +24,16 @@ from policykb.query.index import index_of
 from policykb.site import build, build_site, paths, search
 from policykb.site.related import LIMIT, WINDOW, Related
 from policykb.site.serve import is_stale
-from sitebuild import PAGE_TYPES, Links, built_site, shipped_kb, site_url
+from sitebuild import PAGE_TYPES, Links, built_site, serving, shipped_kb
 
 BASE = DEFAULT_BASE_IRI
+
+
+@pytest.fixture(scope="module")
+def site_url() -> Iterator[str]:
+    """The built site's URL on loopback, for this module's tests."""
+    with serving(built_site()) as url:
+        yield url
 
 
 def _pages(site: Path) -> list[Path]:
@@ -104,10 +112,10 @@ def test_every_page_embeds_schema_org_json_ld_naming_its_iri_and_links_its_rdf()
         assert 'href="index.jsonld"' in html
 
 
-def test_every_internal_link_of_every_page_resolves() -> None:
+def test_every_internal_link_of_every_page_resolves(site_url: str) -> None:
     """Crawling the served site from the home page reaches every page, and every href and src
     of every page (pages, RDF files, assets, fragments) answers 200; fragments name an id."""
-    root = site_url()
+    root = site_url
     site = built_site()
     seen: set[str] = set()
     ids: dict[str, set[str]] = {}
@@ -231,10 +239,12 @@ def test_the_w3id_htaccess_redirects_to_the_site_url(tmp_path: Path) -> None:
     assert (out / build.paths.MARKER).is_file() and (out / ".nojekyll").is_file()
 
 
-def test_serve_gives_rdf_its_media_types_and_knows_a_stale_site(tmp_path: Path) -> None:
+def test_serve_gives_rdf_its_media_types_and_knows_a_stale_site(
+    tmp_path: Path, site_url: str
+) -> None:
     """The preview server serves Turtle as text/turtle, JSON-LD as application/ld+json and
     Pagefind's WebAssembly as application/wasm; a site is stale when a data file is newer."""
-    root = site_url()
+    root = site_url
     for path, media in (
         ("report/chile-digital-identity/index.ttl", "text/turtle"),
         ("report/chile-digital-identity/index.jsonld", "application/ld+json"),
@@ -259,12 +269,12 @@ def test_serve_gives_rdf_its_media_types_and_knows_a_stale_site(tmp_path: Path) 
     assert is_stale(out, [data])
 
 
-def test_urls_are_relative_so_the_site_works_under_any_prefix() -> None:
+def test_urls_are_relative_so_the_site_works_under_any_prefix(site_url: str) -> None:
     """No page links to an absolute path of the server (``href="/…"``)."""
     for page in _pages(built_site()):
         html = page.read_text("utf-8")
         assert not re.search(r'(?:href|src)="/', html), page
-        assert urlsplit(site_url()).netloc not in html
+        assert urlsplit(site_url).netloc not in html
 
 
 def test_serve_builds_a_missing_site_serves_it_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:

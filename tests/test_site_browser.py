@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from sitebuild import PAGE_TYPES, built_site, shipped_kb, site_url
+from sitebuild import PAGE_TYPES, built_site, serving, shipped_kb
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts" / "site"
@@ -27,6 +27,13 @@ pytestmark = [
         reason="no /usr/bin/chromium: apt-get install chromium (.ci/run does) to run these",
     ),
 ]
+
+
+@pytest.fixture(scope="module")
+def site_url() -> Iterator[str]:
+    """The built site's URL on loopback, for this module's tests."""
+    with serving(built_site()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +69,15 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_each_page_type_loads_without_errors_and_passes_axe(page: Any, kind: str) -> None:
+def test_each_page_type_loads_without_errors_and_passes_axe(
+    page: Any, kind: str, site_url: str
+) -> None:
     """The page loads with no console error, failed request or uncaught exception, has one
     h1 inside main, and axe-core finds no serious or critical violation; its screenshot is
     kept as a test artefact."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page.goto(site_url() + PAGE_TYPES[kind], wait_until="networkidle")
+    page.goto(site_url + PAGE_TYPES[kind], wait_until="networkidle")
     assert page.locator("main h1").count() == 1
     assert page.problems == []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -91,11 +100,11 @@ def test_each_page_type_loads_without_errors_and_passes_axe(page: Any, kind: str
     ],
 )
 def test_a_framework_page_shows_its_diagram_with_every_pillar_label(
-    page: Any, framework: str
+    page: Any, framework: str, site_url: str
 ) -> None:
     """The diagram is on the page, and every pillar's label (with its notation) is visible
     text inside it, within the drawing's bounds, linking to the pillar's page."""
-    page.goto(site_url() + f"framework/{framework}/")
+    page.goto(site_url + f"framework/{framework}/")
     svg = page.locator("figure.diagram svg")
     assert svg.is_visible()
     box = svg.bounding_box()
@@ -115,7 +124,7 @@ def test_a_framework_page_shows_its_diagram_with_every_pillar_label(
 
 
 @pytest.mark.parametrize("query", ["claveunica", "CLAVEÚNICA"])
-def test_search_finds_claveunica_without_its_accent(page: Any, query: str) -> None:
+def test_search_finds_claveunica_without_its_accent(page: Any, query: str, site_url: str) -> None:
     """Searching claveunica (or CLAVEÚNICA) lists the recommendations whose text says
     ClaveÚnica, each linking to its page."""
     expected = {
@@ -124,21 +133,21 @@ def test_search_finds_claveunica_without_its_accent(page: Any, query: str) -> No
         if "ClaveÚnica" in rec.text
     }
     assert expected
-    page.goto(site_url() + "search/?q=" + query)
+    page.goto(site_url + "search/?q=" + query)
     page.wait_for_selector("#search-results li")
     page.wait_for_function(
         "document.getElementById('search-status').textContent.includes('result')"
     )
     hrefs = page.locator("#search-results li > a").evaluate_all("links => links.map(a => a.href)")
-    found = {href.removeprefix(site_url()) for href in hrefs}
+    found = {href.removeprefix(site_url) for href in hrefs}
     assert expected <= found
     assert page.problems == []
 
 
-def test_the_skip_link_and_keyboard_reach_the_content(page: Any) -> None:
+def test_the_skip_link_and_keyboard_reach_the_content(page: Any, site_url: str) -> None:
     """The first Tab focuses a visible skip link; following it moves focus to main; focus
     is drawn (an outline) on links."""
-    page.goto(site_url() + PAGE_TYPES["recommendation"])
+    page.goto(site_url + PAGE_TYPES["recommendation"])
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.className")
     assert focused == "skip"
@@ -150,13 +159,13 @@ def test_the_skip_link_and_keyboard_reach_the_content(page: Any) -> None:
     assert outline not in ("none", "")
 
 
-def test_pages_work_without_javascript(browser: Any) -> None:
+def test_pages_work_without_javascript(browser: Any, site_url: str) -> None:
     """With JavaScript off a recommendation page shows its text and links; the search page
     says search needs JavaScript."""
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
-    tab.goto(site_url() + PAGE_TYPES["recommendation"])
+    tab.goto(site_url + PAGE_TYPES["recommendation"])
     assert "ClaveÚnica" in tab.locator("main blockquote").inner_text()
-    tab.goto(site_url() + "search/")
+    tab.goto(site_url + "search/")
     assert "needs JavaScript" in tab.locator("main").inner_text()
     context.close()
