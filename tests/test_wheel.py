@@ -44,6 +44,12 @@ def test_the_wheel_holds_what_the_package_reads(wheel: Path) -> None:
         "policykb/py.typed",
         "policykb/data/organisations.yaml",
         "policykb/data/reports/chile-digital-identity.yaml",
+        # the site's templates, stylesheet, search script and w3id .htaccess (#15)
+        "policykb/site/templates/base.html",
+        "policykb/site/templates/recommendation.html",
+        "policykb/site/static/site.css",
+        "policykb/site/static/search.js",
+        "policykb/site/htaccess",
     }
     assert shipped <= names, sorted(shipped - names)
     data_files = {p.relative_to(REPO).as_posix() for p in (REPO / "data").rglob("*.yaml")}
