@@ -774,10 +774,7 @@ def test_halves_that_are_not_plain_go_through_pyoxigraph(
 ) -> None:
     kb = load(SHIPPED)
     counts = kb.recommendation_counts()
-    split, running = 0, 0  # where the parent's half ends, as parallel.write_in_two splits
-    while split < len(counts) and running * 2 < sum(counts):
-        running += counts[split]
-        split += 1
+    split = parallel.split_point(counts)  # where the parent's half ends
     first, last = 0, len(counts) - 1
     assert first < split <= last  # report 0 is the parent's, the last report the child's
     if change.startswith("a dot"):

@@ -141,13 +141,16 @@ def _country(key: str, path: tuple[PathPart, ...], code: str) -> Iterator[Findin
         )
 
 
-def _duplicates(key: str, field: str, values: tuple[str, ...]) -> Iterator[Finding]:
+def _duplicates(
+    key: str, field: str, values: tuple[str, ...], under: tuple[PathPart, ...] = ()
+) -> Iterator[Finding]:
+    """A finding at the last repeat of each value listed twice in ``field`` (below ``under``)."""
     for value, count in Counter(values).items():
         if count > 1:
             index = len(values) - 1 - values[::-1].index(value)
             yield Finding(
                 key,
-                (field, index),
+                (*under, field, index),
                 "duplicate-value",
                 f"'{value}' is listed {count} times in {field}",
                 "keep one",
@@ -262,7 +265,7 @@ def _check_report(ctx: _Context, report: Report) -> Iterator[Finding]:
         )
     for i, adherence in enumerate(report.adherents):
         path_a: tuple[PathPart, ...] = ("adherents", i)
-        yield from _duplicates_at(key, (*path_a, "countries"), adherence.countries)
+        yield from _duplicates(key, "countries", adherence.countries, path_a)
         for j, code in enumerate(adherence.countries):
             yield from _country(key, (*path_a, "countries", j), code)
         yield from ctx.source(key, path_a, adherence.source)
@@ -321,13 +324,6 @@ def _check_report(ctx: _Context, report: Report) -> Iterator[Finding]:
         for j, actor in enumerate(rec.actors):
             yield from ctx.ref(key, (*path, "actors", j), actor, "organisation", ctx.organisations)
         yield from ctx.source(key, path, rec.source, report.id)
-
-
-def _duplicates_at(
-    key: str, path: tuple[PathPart, ...], values: tuple[str, ...]
-) -> Iterator[Finding]:
-    for finding in _duplicates(key, str(path[-1]), values):
-        yield Finding(key, (*path[:-1], *finding.path), finding.code, finding.message, finding.hint)
 
 
 def _check_regions(ctx: _Context) -> Iterator[Finding]:

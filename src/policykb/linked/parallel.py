@@ -48,10 +48,7 @@ def write_in_two(kb: KnowledgeBase, out: BinaryIO, base: str, counts: Sequence[i
     Forking happens only on Linux with no other thread running (a lock held by another thread
     would stay held in the child).
     """
-    split, running, total = 0, 0, sum(counts)
-    while split < len(counts) and running * 2 < total:  # halves of equal recommendations
-        running += counts[split]
-        split += 1
+    split = split_point(counts)
     verdict_in, verdict_out = os.pipe()
     parent = os.getpid()
     with unwind_on_signals(), tempfile.TemporaryFile() as spill:
@@ -88,6 +85,15 @@ def write_in_two(kb: KnowledgeBase, out: BinaryIO, base: str, counts: Sequence[i
                 write_reports(writer, kb.reports_between(split, len(counts)))
             write_tail(writer, kb)
     return writer.written
+
+
+def split_point(counts: Sequence[int]) -> int:
+    """Where the parent's half of the reports ends: halves of about equal recommendations."""
+    split, running, total = 0, 0, sum(counts)
+    while split < len(counts) and running * 2 < total:
+        running += counts[split]
+        split += 1
+    return split
 
 
 def _die_with(parent: int) -> None:

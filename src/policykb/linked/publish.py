@@ -18,7 +18,6 @@ data's ``dataset.yaml`` declares, else the query endpoint of a store whose paths
 from __future__ import annotations
 
 import http.client
-import math
 import os
 import re
 import urllib.error
@@ -27,14 +26,13 @@ from dataclasses import dataclass, fields, replace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from policykb.errors import EndpointError, UsageError
+from policykb.linked import check_timeout
 from policykb.linked.vocab import DEFAULT_BASE_IRI
 from policykb.model import KnowledgeBase
 
 TOKEN_VAR = "POLICYKB_SPARQL_TOKEN"
 USER_VAR = "POLICYKB_SPARQL_USER"
 PASSWORD_VAR = "POLICYKB_SPARQL_PASSWORD"
-#: The longest ``--timeout`` taken, in seconds (a socket refuses much longer ones).
-MAX_TIMEOUT = 86400.0
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
 
 
@@ -116,15 +114,6 @@ def graph_store_url(endpoint: str, graph: str) -> str:
         )
     query = "&".join(q for q in (parts.query, urlencode({"graph": graph})) if q)
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
-
-
-def check_timeout(timeout: float) -> None:
-    """A usage error unless ``timeout`` is a number of seconds above 0 and at most a day."""
-    if not (math.isfinite(timeout) and 0 < timeout <= MAX_TIMEOUT):
-        raise UsageError(
-            f"--timeout {timeout} is not a number of seconds above 0",
-            f"give one up to {MAX_TIMEOUT:,.0f} (a day), such as 60",
-        )
 
 
 def refuse_credentials(url: str, what: str) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from policykb.errors import UsageError
+from policykb.linked import check_timeout as check_timeout  # re-exported: the CLI checks first
 from policykb.linked.rdf import oxigraph_terms, plain_term, turtle
 from policykb.linked.vocab import DEFAULT_BASE_IRI, PREFIXES, Lit, Term, Triple, check_base_iri
 from policykb.model import KnowledgeBase
@@ -108,21 +109,6 @@ def _malformed(text: str, message: str, prefixes: dict[str, str]) -> UsageError:
         f"malformed SPARQL query at {mistake.line}:{mistake.column}: {mistake.message}",
         mistake.hint,
     )
-
-
-#: The longest ``timeout`` a query may be given, in seconds: a day
-MAX_TIMEOUT = 86_400.0
-
-
-def check_timeout(seconds: float) -> float:
-    """``seconds`` when it is a time limit a query can be given; UsageError otherwise."""
-    if not 0 < seconds <= MAX_TIMEOUT:  # NaN fails too
-        raise UsageError(
-            f"--timeout must be more than 0 and at most {MAX_TIMEOUT:,.0f} seconds, "
-            f"not {seconds:g}",
-            "give the seconds a query may run, such as --timeout 60",
-        )
-    return seconds
 
 
 def check(text: str, allow_service: bool = False) -> None:

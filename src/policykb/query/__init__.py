@@ -37,6 +37,7 @@ from policykb.query.resolve import (
     resolve_framework,
     resolve_organisation,
     resolve_recommendation_id,
+    resolve_region,
     resolve_report,
 )
 from policykb.query.results import (
@@ -94,6 +95,7 @@ __all__ = [
     "resolve_framework",
     "resolve_organisation",
     "resolve_recommendation_id",
+    "resolve_region",
     "resolve_report",
     "search",
     "search_suggestions",

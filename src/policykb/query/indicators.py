@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from policykb import countries as iso
-from policykb.model import GRADES, Element, KnowledgeBase, Source
+from policykb.model import GRADES, KnowledgeBase, Source
 from policykb.query.index import fold
 from policykb.query.resolve import resolve_concept, resolve_country, resolve_framework
 
@@ -123,13 +123,15 @@ def scores(
     codes = {resolve_country(c) for c in countries}
     index_ids = {resolve_framework(kb, i).id for i in indices}
     wanted_editions = {fold(e) for e in editions}
+    every = list(kb.concepts())
     concepts: set[str] = set()
     for name in dimensions:
         concept = resolve_concept(kb, name)
-        concepts.add(concept.qid)
-        if concept.kind == "pillar":
-            concepts.update(f"{concept.framework}/{e.id}" for e in _elements(kb, concept.qid))
-    labels = {c.qid: str(c.label) for c in kb.concepts()}
+        concepts.add(concept.qid)  # a pillar brings its elements
+        concepts.update(
+            c.qid for c in every if c.framework == concept.framework and c.pillar == concept.id
+        )
+    labels = {c.qid: str(c.label) for c in every}
     rows = []
     for score_set in kb.scores:
         if index_ids and score_set.index not in index_ids:
@@ -162,15 +164,6 @@ def scores(
                 )
             )
     return rows
-
-
-def _elements(kb: KnowledgeBase, pillar_qid: str) -> tuple[Element, ...]:
-    framework_id, _, pillar_id = pillar_qid.partition("/")
-    framework = kb.framework(framework_id)
-    for pillar in framework.pillars if framework else ():
-        if pillar.id == pillar_id:
-            return pillar.elements
-    return ()
 
 
 def provisions(kb: KnowledgeBase, country: str) -> list[Provision]:

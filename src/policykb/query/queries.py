@@ -24,6 +24,7 @@ from policykb.query.resolve import (
     resolve_country,
     resolve_framework,
     resolve_organisation,
+    resolve_region,
     resolve_report,
     resolve_report_id,
 )
@@ -197,7 +198,7 @@ def recommendations(
         candidates = range(len(index)) if selected is None else sorted(selected)
         records = index.rows.records(candidates)
         narrow({i for i, r in zip(candidates, records, strict=True) if r[6] in wanted_grades})
-    region_ids = {_region(kb, r) for r in _names(regions)}
+    region_ids = {resolve_region(kb, r) for r in _names(regions)}
     if region_ids:
         addressed = {
             (report.id, rec.id)
@@ -230,16 +231,6 @@ def _grade(text: str) -> str:
             f"unknown grade '{text}'", "grades are " + ", ".join(GRADES) + " (most direct first)"
         )
     return found
-
-
-def _region(kb: KnowledgeBase, text: str) -> str:
-    """A region id, from its id or label in any language (any case, accents ignored)."""
-    wanted = fold(text).strip()
-    for region in kb.regions:
-        if wanted == region.id or wanted in {fold(t) for t in region.label.texts()}:
-            return region.id
-    known = ", ".join(f"{r.id} ({r.label})" for r in kb.regions) or "none in this data"
-    raise UsageError(f"unknown region '{text}'", f"regions: {known}")
 
 
 def coverage(

@@ -277,3 +277,13 @@ def resolve_recommendation_id(text: str, known: Iterable[str]) -> str:
     choices = {norm(q): q for q in ids}
     choices.update({norm(q.partition("/")[2]): q for q in ids})
     raise NotFoundError(f"unknown recommendation '{text}'", _did_you_mean(wanted, choices))
+
+
+def resolve_region(kb: KnowledgeBase, text: str) -> str:
+    """A region id, from its id or label in any language (any case, accents ignored)."""
+    wanted = fold(text).strip()
+    for region in kb.regions:
+        if wanted == region.id or wanted in {fold(t) for t in region.label.texts()}:
+            return region.id
+    known = ", ".join(f"{r.id} ({r.label})" for r in kb.regions) or "none in this data"
+    raise NotFoundError(f"unknown region '{text}'", f"regions: {known}")

@@ -14,7 +14,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from policykb.query.indicators import AdherenceRow, CountryProfile, Provision, ScoreRow
-from policykb.render.layout import Column, Listing, Piece, Row
+from policykb.render.layout import Column, Listing, Row, id_pieces
 from policykb.render.text import cite, to_csv, to_markdown
 
 
@@ -79,15 +79,11 @@ def scores_table(rows: Sequence[ScoreRow]) -> RenderableType:
                     Text(_value(r.value)),
                     Text(_dimension(r) + (f" — {r.note}" if r.note else "")),
                 ),
-                _pieces(r.scores, r.source.url),
+                id_pieces((r.scores, r.source.url)),
             )
             for r in rows
         ],
     )
-
-
-def _pieces(*values: str | None) -> tuple[Piece, ...]:
-    return tuple(Piece(Text(v, style="dim")) for v in values if v)
 
 
 def scores_csv(rows: Iterable[ScoreRow]) -> str:
@@ -141,7 +137,7 @@ def country_table(p: CountryProfile) -> RenderableType:
                             Text(str(r.total)),
                             Text(f"{r.title} — {_grades(r.grades)}"),
                         ),
-                        _pieces(r.report),
+                        id_pieces((r.report,)),
                     )
                     for r in p.recommendations
                 ],
@@ -163,7 +159,10 @@ def country_table(p: CountryProfile) -> RenderableType:
             Listing(
                 (Column("instrument", wide=True),),
                 [
-                    Row((Text(_adherence_text(a)),), _pieces(a.instrument, a.source.url))
+                    Row(
+                        (Text(_adherence_text(a)),),
+                        id_pieces((a.instrument, a.source.url)),
+                    )
                     for a in p.adherence
                 ],
                 header=False,
@@ -179,7 +178,7 @@ def country_table(p: CountryProfile) -> RenderableType:
             Listing(
                 (Column("instrument"), Column("provision", wide=True)),
                 [
-                    Row((Text(x.instrument), Text(_provision_label(x))), _pieces(x.concept))
+                    Row((Text(x.instrument), Text(_provision_label(x))), id_pieces((x.concept,)))
                     for x in p.provisions
                 ],
             )

@@ -15,7 +15,7 @@ line is not cut at the console's width: the terminal soft-wraps it and it is sti
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rich._wrap import divide_line  # rich's word wrap, without folding long words
@@ -56,6 +56,11 @@ class Row:
 
     cells: tuple[Text, ...]
     pieces: tuple[Piece, ...] = ()
+
+
+def id_pieces(values: Iterable[str | None], joiner: str = " · ") -> tuple[Piece, ...]:
+    """Ids (or URLs) as dim pieces kept whole; empty values are left out."""
+    return tuple(Piece(Text(v, style="dim"), joiner) for v in values if v)
 
 
 def _words(text: Text) -> int:

@@ -31,7 +31,7 @@ from policykb.query import (
     Stats,
     as_dict,
 )
-from policykb.render.layout import Column, Listing, Piece, Row
+from policykb.render.layout import Column, Listing, Piece, Row, id_pieces
 from policykb.render.text import (
     WHOLE_FACTS,
     cite,
@@ -67,11 +67,6 @@ def _table(*columns: str, title: str | None = None, **options: Any) -> Table:
 def _id(text: str) -> Text:
     """An id on a line of its own: never wrapped, never cut."""
     return Text(text, no_wrap=True, overflow="ignore")
-
-
-def _ids(values: Iterable[str], joiner: str = " · ") -> tuple[Piece, ...]:
-    """Ids (or URLs) as dim pieces kept whole."""
-    return tuple(Piece(Text(v, style="dim"), joiner) for v in values)
 
 
 def _marked(grade: str | None, text: str) -> Text:
@@ -115,7 +110,7 @@ def _recommendation_table(rows: Iterable[RecommendationRow], title: str | None) 
                     Text(" ".join(r.countries)),
                     _marked(r.grade, r.text),
                 ),
-                _ids(r.concepts) + _source_piece(r),
+                id_pieces(r.concepts) + _source_piece(r),
             )
             for r in rows
         ],
@@ -184,7 +179,7 @@ def frameworks_table(rows: Sequence[FrameworkOutline]) -> RenderableType:
         [
             Row(
                 (Text(f.title), Text(str(len(f.pillars))), Text(str(element_count(f)))),
-                _ids([f.id]),
+                id_pieces([f.id]),
             )
             for f in rows
         ],
@@ -234,7 +229,7 @@ def reports_table(rows: Sequence[ReportSummary]) -> RenderableType:
                     Text(r.title),
                     Text(_recs_count(r)),
                 ),
-                _ids([r.id]),
+                id_pieces([r.id]),
             )
             for r in rows
         ],
@@ -266,7 +261,7 @@ def report_view(r: ReportDetail) -> RenderableType:
     rows = []
     for key, values, joiner in report_facts(r):
         if key in WHOLE_FACTS:
-            rows.append(Row((Text(key, style="dim"), Text()), _ids(values, joiner)))
+            rows.append(Row((Text(key, style="dim"), Text()), id_pieces(values, joiner)))
         else:
             rows.append(Row((Text(key, style="dim"), Text(joiner.join(values)))))
         if key == "doi":
@@ -311,7 +306,9 @@ def search_table(hits: Sequence[SearchHit]) -> RenderableType:
     return Listing(
         columns,
         [
-            Row((Text(f"{h.score:g}"), Text(h.kind), _marked(h.grade, h.snippet)), _ids([h.id]))
+            Row(
+                (Text(f"{h.score:g}"), Text(h.kind), _marked(h.grade, h.snippet)), id_pieces([h.id])
+            )
             for h in hits
         ],
     )
@@ -467,7 +464,9 @@ def related_table(rows: Sequence[RelatedRecommendation]) -> RenderableType:
         [
             Row(
                 (Text(str(r.score)), Text(" ".join(r.countries)), _marked(r.grade, r.text)),
-                _ids([r.id]) + _linked("shares", r.shared) + _linked("via crosswalk", r.mapped),
+                id_pieces([r.id])
+                + _linked("shares", r.shared)
+                + _linked("via crosswalk", r.mapped),
             )
             for r in rows
         ],
